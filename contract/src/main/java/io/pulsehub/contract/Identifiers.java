@@ -1,0 +1,51 @@
+package io.pulsehub.contract;
+
+import java.util.regex.Pattern;
+
+/**
+ * The identifier rules of the contract. Everything that enters the hub (provisioning, login, ingest) is checked here
+ * so that an id or name can never carry a topic separator, a wildcard or an InfluxDB line-protocol metacharacter.
+ */
+public final class Identifiers {
+
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+
+    /** The reading member that carries the reading's time; never a metric. */
+    public static final String TIMESTAMP_MEMBER = "ts";
+
+    private Identifiers() {
+    }
+
+    public static boolean isDeviceId(final String id) {
+        return id != null && DEVICE_ID.matcher(id).matches();
+    }
+
+    /** Owners (the {@code sub} of an app token) follow the device id rule: they end up in topics and tags too. */
+    public static boolean isOwnerId(final String id) {
+        return isDeviceId(id);
+    }
+
+    public static boolean isMetricName(final String name) {
+        return name != null && !TIMESTAMP_MEMBER.equals(name) && METRIC_NAME.matcher(name).matches();
+    }
+
+    /** Why {@code id} is not a device id, or {@code null} when it is one. */
+    public static String deviceIdProblem(final String id) {
+        if (id == null || id.isEmpty()) {
+            return "device id is missing";
+        }
+        if (id.length() > 64) {
+            return "device id is longer than 64 characters";
+        }
+        return isDeviceId(id) ? null : "device id must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    }
+
+    /** Why {@code id} is not an owner id, or {@code null} when it is one. */
+    public static String ownerIdProblem(final String id) {
+        if (id == null || id.isEmpty()) {
+            return "owner is missing";
+        }
+        return isOwnerId(id) ? null : "owner must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    }
+}

@@ -1,0 +1,164 @@
+package io.pulsehub.contract;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the telemetry payload of the contract: one reading object or an array of them. The extension decodes every
+ * publish before it is stored, so whatever sits in a stream entry decodes again, identically, in the bridge.
+ */
+public final class TelemetryCodec {
+
+    /** Readings one publish may carry; also bounds the broker-time offsets (see {@link BrokerClock#STEP_NANOS}). */
+    public static final int MAX_READINGS_PER_PAYLOAD = 1000;
+
+    /** 2000-01-01T00:00:00Z: anything earlier is almost surely seconds sent as milliseconds. */
+    static final long EARLIEST_TS_MILLIS = 946_684_800_000L;
+    /** Device clocks drift, but a reading from more than a day ahead is a bug, not a clock. */
+    static final long MAX_FUTURE_MILLIS = 24L * 60 * 60 * 1000;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    private TelemetryCodec() {
+    }
+
+    /**
+     * @param payload         the publish payload
+     * @param brokerTimeNanos when the broker received it (from {@link BrokerClock}); the time of readings without
+     *                        {@code ts}, plus their index in the payload
+     * @return the readings, at least one
+     * @throws InvalidTelemetryException with the reason to give the device
+     */
+    public static List<Reading> decode(final byte[] payload, final long brokerTimeNanos)
+            throws InvalidTelemetryException {
+        if (payload == null || payload.length == 0) {
+            throw new InvalidTelemetryException("payload is empty; expected a JSON reading or an array of readings");
+        }
+        final long brokerMillis = Math.floorDiv(brokerTimeNanos, 1_000_000L);
+        try (JsonParser parser = JSON.createParser(payload)) {
+            final JsonToken root = parser.nextToken();
+            final List<Reading> readings;
+            if (root == JsonToken.START_OBJECT) {
+                readings = List.of(readReading(parser, brokerTimeNanos, brokerMillis));
+            } else if (root == JsonToken.START_ARRAY) {
+                readings = readArray(parser, brokerTimeNanos, brokerMillis);
+            } else {
+                throw new InvalidTelemetryException("payload must be a JSON object (one reading) or an array of readings");
+            }
+            if (parser.nextToken() != null) {
+                throw new InvalidTelemetryException("unexpected content after the end of the reading");
+            }
+            return readings;
+        } catch (final InvalidTelemetryException e) {
+            throw e;
+        } catch (final JsonParseException e) {
+            throw new InvalidTelemetryException("payload is not valid JSON: " + e.getOriginalMessage());
+        } catch (final IOException e) {
+            throw new InvalidTelemetryException("payload is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static List<Reading> readArray(final JsonParser parser, final long brokerTimeNanos,
+                                           final long brokerMillis) throws IOException, InvalidTelemetryException {
+        final List<Reading> readings = new ArrayList<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token != JsonToken.START_OBJECT) {
+                throw new InvalidTelemetryException("array element " + readings.size() + " is not a reading object");
+            }
+            if (readings.size() == MAX_READINGS_PER_PAYLOAD) {
+                throw new InvalidTelemetryException(
+                        "too many readings in one payload; at most " + MAX_READINGS_PER_PAYLOAD);
+            }
+            readings.add(readReading(parser, brokerTimeNanos + readings.size(), brokerMillis));
+        }
+        if (readings.isEmpty()) {
+            throw new InvalidTelemetryException("array of readings is empty");
+        }
+        return Collections.unmodifiableList(readings);
+    }
+
+    private static Reading readReading(final JsonParser parser, final long defaultTimeNanos, final long brokerMillis)
+            throws IOException, InvalidTelemetryException {
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        long timeNanos = defaultTimeNanos;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            final String name = parser.currentName();
+            final JsonToken value = parser.nextToken();
+            if (Identifiers.TIMESTAMP_MEMBER.equals(name)) {
+                timeNanos = readTimestamp(parser, value, brokerMillis) * 1_000_000L;
+            } else if (!Identifiers.isMetricName(name)) {
+                throw new InvalidTelemetryException("metric name '" + printable(name)
+                        + "' is invalid; names match [A-Za-z][A-Za-z0-9_]{0,63}");
+            } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                final double number = parser.getDoubleValue();
+                if (!Double.isFinite(number)) {
+                    throw new InvalidTelemetryException("metric '" + name + "' is out of range");
+                }
+                metrics.put(name, number);
+            } else {
+                throw new InvalidTelemetryException("metric '" + name + "' must be a number, not " + describe(value));
+            }
+        }
+        if (metrics.isEmpty()) {
+            throw new InvalidTelemetryException("a reading needs at least one numeric metric");
+        }
+        return new Reading(timeNanos, Collections.unmodifiableMap(metrics));
+    }
+
+    private static long readTimestamp(final JsonParser parser, final JsonToken value, final long brokerMillis)
+            throws IOException, InvalidTelemetryException {
+        if (value != JsonToken.VALUE_NUMBER_INT) {
+            throw new InvalidTelemetryException("ts must be an integer (epoch milliseconds), not " + describe(value));
+        }
+        final long ts;
+        try {
+            ts = parser.getLongValue();
+        } catch (final InputCoercionException e) {
+            throw new InvalidTelemetryException("ts is out of range for epoch milliseconds");
+        }
+        if (ts < EARLIEST_TS_MILLIS || ts > brokerMillis + MAX_FUTURE_MILLIS) {
+            throw new InvalidTelemetryException("ts " + ts + " is not plausible epoch milliseconds "
+                    + "(before 2000-01-01 or more than a day ahead of the hub's clock)");
+        }
+        return ts;
+    }
+
+    private static String describe(final JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "a string";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            default -> "a " + token.asString();
+        };
+    }
+
+    /** Echoes a refused name in a reason string without control characters or unbounded length. */
+    static String printable(final String name) {
+        final StringBuilder out = new StringBuilder();
+        name.codePoints().limit(64).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return name.codePointCount(0, name.length()) > 64 ? out + "…" : out.toString();
+    }
+}

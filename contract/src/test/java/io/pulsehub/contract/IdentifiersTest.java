@@ -1,0 +1,51 @@
+package io.pulsehub.contract;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdentifiersTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"d1", "A", "thermo-01.kitchen_2", "0"})
+    void validDeviceIds(final String id) {
+        assertThat(Identifiers.isDeviceId(id)).isTrue();
+        assertThat(Identifiers.deviceIdProblem(id)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-d", ".d", "_d", "d/1", "d+", "d#", "d 1", "d,1", "d=1", "d\"", "d\\", "d\n", "é",
+            "service:bridge"})
+    void invalidDeviceIds(final String id) {
+        assertThat(Identifiers.isDeviceId(id)).isFalse();
+        assertThat(Identifiers.deviceIdProblem(id)).isNotNull();
+    }
+
+    @Test
+    void deviceIdLengthLimit() {
+        assertThat(Identifiers.isDeviceId("a".repeat(64))).isTrue();
+        assertThat(Identifiers.deviceIdProblem("a".repeat(65))).contains("longer than 64");
+    }
+
+    @Test
+    void metricNames() {
+        assertThat(Identifiers.isMetricName("heart_rate")).isTrue();
+        assertThat(Identifiers.isMetricName("ts")).isFalse();
+        assertThat(Identifiers.isMetricName("_x")).isFalse();
+        assertThat(Identifiers.isMetricName("a-b")).isFalse();
+        assertThat(Identifiers.isMetricName("a".repeat(65))).isFalse();
+    }
+
+    @Test
+    void topics() {
+        assertThat(Topics.telemetry("d1")).isEqualTo("devices/d1/telemetry");
+        assertThat(Topics.commandsFilter("d1")).isEqualTo("devices/d1/commands/#");
+        assertThat(Topics.aggregate("d1", "1m")).isEqualTo("aggregates/d1/1m");
+        assertThat(Topics.deviceOfTelemetry("devices/d1/telemetry")).contains("d1");
+        assertThat(Topics.deviceOfTelemetry("devices/+/telemetry")).isEmpty();
+        assertThat(Topics.deviceOfTelemetry("devices/d1/telemetry/x")).isEmpty();
+        assertThat(Topics.deviceOfTelemetry("devices/d1/commands")).isEmpty();
+    }
+}

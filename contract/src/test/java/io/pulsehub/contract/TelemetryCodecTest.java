@@ -1,0 +1,109 @@
+package io.pulsehub.contract;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TelemetryCodecTest {
+
+    private static final long BROKER_NANOS = 1_732_330_005_000_000_000L + 7_000;
+
+    @Test
+    void oneReadingWithTimestampKeepsItsTimeAndMetrics() throws Exception {
+        final List<Reading> readings = decode("{\"ts\": 1732330000123, \"temperature\": 21.5, \"humidity\": 40}");
+
+        assertThat(readings).singleElement().satisfies(r -> {
+            assertThat(r.timeNanos()).isEqualTo(1_732_330_000_123_000_000L);
+            assertThat(r.epochMillis()).isEqualTo(1_732_330_000_123L);
+            assertThat(r.metrics()).containsExactlyInAnyOrderEntriesOf(Map.of("temperature", 21.5, "humidity", 40.0));
+        });
+    }
+
+    @Test
+    void readingWithoutTimestampTakesBrokerTime() throws Exception {
+        assertThat(decode("{\"steps\": 12}")).singleElement()
+                .satisfies(r -> assertThat(r.timeNanos()).isEqualTo(BROKER_NANOS));
+    }
+
+    @Test
+    void arrayReadingsWithoutTimestampStayDistinct() throws Exception {
+        final List<Reading> readings = decode("[{\"a\": 1}, {\"a\": 2}, {\"ts\": 1732330000000, \"a\": 3}]");
+
+        assertThat(readings).extracting(Reading::timeNanos)
+                .containsExactly(BROKER_NANOS, BROKER_NANOS + 1, 1_732_330_000_000_000_000L);
+    }
+
+    @Test
+    void acceptsTheLargestBatch() throws Exception {
+        final String batch = "[" + String.join(",", java.util.Collections.nCopies(
+                TelemetryCodec.MAX_READINGS_PER_PAYLOAD, "{\"a\":1}")) + "]";
+        assertThat(decode(batch)).hasSize(TelemetryCodec.MAX_READINGS_PER_PAYLOAD);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                                            | payload is empty",
+            "not json                                      | not valid JSON",
+            "42                                            | must be a JSON object",
+            "'\"text\"'                                    | must be a JSON object",
+            "[]                                            | array of readings is empty",
+            "[1]                                           | array element 0 is not a reading object",
+            "{}                                            | at least one numeric metric",
+            "{\"ts\": 1732330000123}                       | at least one numeric metric",
+            "{\"temperature\": \"21\"}                     | 'temperature' must be a number, not a string",
+            "{\"temperature\": true}                       | must be a number, not a boolean",
+            "{\"temperature\": null}                       | must be a number, not null",
+            "{\"temperature\": {\"x\": 1}}                 | must be a number, not an object",
+            "{\"temperature\": [1]}                        | must be a number, not an array",
+            "{\"temperature\": 1e999}                      | 'temperature' is out of range",
+            "{\"temperature\": NaN}                        | not valid JSON",
+            "{\"bad name\": 1}                             | metric name 'bad name' is invalid",
+            "{\"1abc\": 1}                                 | metric name '1abc' is invalid",
+            "{\"a,b=c\": 1}                                | metric name 'a,b=c' is invalid",
+            "{\"a\": 1, \"a\": 2}                          | not valid JSON: Duplicate field 'a'",
+            "{\"ts\": 1732330000.5, \"a\": 1}              | ts must be an integer",
+            "{\"ts\": \"1732330000123\", \"a\": 1}         | ts must be an integer",
+            "{\"ts\": 1732330000, \"a\": 1}                | ts 1732330000 is not plausible",
+            "{\"ts\": 99999999999999999999, \"a\": 1}      | ts is out of range",
+            "{\"ts\": 1832330000000, \"a\": 1}             | more than a day ahead",
+            "{\"a\": 1} {\"a\": 2}                         | unexpected content after the end",
+            "{\"a\": 1                                     | not valid JSON",
+    })
+    void refusesWithAReason(final String payload, final String reason) {
+        assertThatThrownBy(() -> decode(payload))
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void refusesTooManyReadings() {
+        final String batch = "[" + String.join(",", java.util.Collections.nCopies(
+                TelemetryCodec.MAX_READINGS_PER_PAYLOAD + 1, "{\"a\":1}")) + "]";
+        assertThatThrownBy(() -> decode(batch)).hasMessageContaining("too many readings");
+    }
+
+    @Test
+    void refusesInvalidUtf8() {
+        final byte[] payload = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
+        assertThatThrownBy(() -> TelemetryCodec.decode(payload, BROKER_NANOS))
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void reasonEscapesControlCharactersAndBoundsLength() {
+        assertThat(TelemetryCodec.printable("a\nb")).isEqualTo("a\\u000ab");
+        assertThat(TelemetryCodec.printable("x".repeat(100))).hasSize(65).endsWith("…");
+    }
+
+    private static List<Reading> decode(final String json) throws InvalidTelemetryException {
+        return TelemetryCodec.decode(json.getBytes(StandardCharsets.UTF_8), BROKER_NANOS);
+    }
+}
