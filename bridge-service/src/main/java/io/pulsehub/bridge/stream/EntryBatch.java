@@ -1,0 +1,106 @@
+package io.pulsehub.bridge.stream;
+
+import io.pulsehub.bridge.aggregate.LateReadings;
+import io.pulsehub.bridge.influx.TelemetryPoints;
+import io.pulsehub.contract.InvalidTelemetryException;
+import io.pulsehub.contract.Reading;
+import io.pulsehub.contract.StreamEntry;
+import org.influxdb.dto.Point;
+import redis.clients.jedis.StreamEntryID;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The entries of one read, decoded: the ones to write to InfluxDB and the ones that go to the dead letters. */
+final class EntryBatch {
+
+    record Decoded(Delivery delivery, String deviceId, List<Reading> readings) {
+
+        List<Point> points() {
+            final List<Point> points = new ArrayList<>(readings.size());
+            TelemetryPoints.addAll(deviceId, readings, points);
+            return points;
+        }
+    }
+
+    private final List<Decoded> decoded;
+    private final List<DeadLetter> deadLetters;
+
+    private EntryBatch(final List<Decoded> decoded, final List<DeadLetter> deadLetters) {
+        this.decoded = decoded;
+        this.deadLetters = deadLetters;
+    }
+
+    static EntryBatch decode(final List<Delivery> deliveries) {
+        final List<Decoded> decoded = new ArrayList<>(deliveries.size());
+        final List<DeadLetter> dead = new ArrayList<>();
+        for (final Delivery delivery : deliveries) {
+            if (delivery.fields() == null || delivery.fields().isEmpty()) {
+                dead.add(new DeadLetter(delivery, "entry was deleted from the stream before it was written"));
+                continue;
+            }
+            try {
+                final StreamEntry entry = StreamEntry.fromFields(delivery.fields());
+                decoded.add(new Decoded(delivery, entry.deviceId(), entry.readings()));
+            } catch (final IllegalArgumentException | InvalidTelemetryException e) {
+                dead.add(new DeadLetter(delivery, "undecodable entry: " + e.getMessage()));
+            }
+        }
+        return new EntryBatch(decoded, dead);
+    }
+
+    boolean isEmpty() {
+        return decoded.isEmpty() && deadLetters.isEmpty();
+    }
+
+    int size() {
+        return decoded.size() + deadLetters.size();
+    }
+
+    List<Decoded> decoded() {
+        return List.copyOf(decoded);
+    }
+
+    List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    List<Point> points() {
+        final List<Point> points = new ArrayList<>();
+        for (final Decoded entry : decoded) {
+            TelemetryPoints.addAll(entry.deviceId(), entry.readings(), points);
+        }
+        return points;
+    }
+
+    /** InfluxDB refused this entry's points for good: it goes to the dead letters instead. */
+    void refuse(final Decoded entry, final String reason) {
+        if (decoded.remove(entry)) {
+            deadLetters.add(new DeadLetter(entry.delivery(), reason));
+        }
+    }
+
+    /** Every entry of the batch, written or dead-lettered, by stream. */
+    Map<String, List<StreamEntryID>> acks() {
+        final Map<String, List<StreamEntryID>> acks = new LinkedHashMap<>();
+        for (final Decoded entry : decoded) {
+            acks.computeIfAbsent(entry.delivery().stream(), key -> new ArrayList<>()).add(entry.delivery().id());
+        }
+        for (final DeadLetter dead : deadLetters) {
+            acks.computeIfAbsent(dead.delivery().stream(), key -> new ArrayList<>()).add(dead.delivery().id());
+        }
+        return acks;
+    }
+
+    Map<String, Set<String>> lateMarks(final LateReadings lateReadings) {
+        final Map<String, Set<String>> marks = new HashMap<>();
+        for (final Decoded entry : decoded) {
+            lateReadings.collect(entry.deviceId(), entry.readings(), entry.delivery().id().getTime(), marks);
+        }
+        return marks;
+    }
+}

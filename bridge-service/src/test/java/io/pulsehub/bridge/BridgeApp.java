@@ -1,0 +1,90 @@
+package io.pulsehub.bridge;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.pulsehub.testsupport.FreePorts;
+import io.pulsehub.testsupport.InfluxServer;
+import io.pulsehub.testsupport.RedisServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The bridge application started in this JVM, on a random port, against real Redis and InfluxDB servers. */
+public final class BridgeApp implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String DB = "pulsehub_it";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final EmbeddedServer server;
+
+    private BridgeApp(final EmbeddedServer server) {
+        this.server = server;
+    }
+
+    /** Settings every test needs; MQTT points at a port nothing listens on unless a test replaces the publisher. */
+    public static Map<String, Object> settings(final RedisServer redis, final InfluxServer influx) {
+        final Map<String, Object> settings = new HashMap<>();
+        settings.put("micronaut.server.host", "127.0.0.1");
+        settings.put("micronaut.server.port", -1);
+        settings.put("hub.redis-url", redis.url());
+        settings.put("hub.influx-url", influx.url());
+        settings.put("hub.influx-db", DB);
+        settings.put("hub.mqtt-url", "tcp://127.0.0.1:" + FreePorts.find());
+        settings.put("hub.admin-token", ADMIN_TOKEN);
+        settings.put("hub.service-token", "test-service-token");
+        settings.put("hub.stream-partitions", "4");
+        settings.put("hub.aggregate-windows", "1m");
+        settings.put("hub.aggregate-lateness", "2s");
+        settings.put("hub.bridge-consumer", "bridge-it");
+        settings.put("hub.bridge-claim-idle", "30s");
+        settings.put("hub.bridge-batch-size", "100");
+        return settings;
+    }
+
+    /** Publishes aggregates to {@code aggregate.RecordingPublisher} instead of an MQTT broker. */
+    public static Map<String, Object> recordingAggregates(final Map<String, Object> settings) {
+        settings.put("test.publisher", "recording");
+        return settings;
+    }
+
+    public static BridgeApp start(final Map<String, Object> settings) {
+        return new BridgeApp(ApplicationContext.run(EmbeddedServer.class, settings));
+    }
+
+    public <T> T bean(final Class<T> type) {
+        return server.getApplicationContext().getBean(type);
+    }
+
+    public URI uri(final String path) {
+        return URI.create("http://127.0.0.1:" + server.getPort() + path);
+    }
+
+    public HttpResponse<String> send(final HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(final String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}

@@ -1,0 +1,245 @@
+package io.pulsehub.bridge.aggregate;
+
+import io.pulsehub.bridge.BridgeApp;
+import io.pulsehub.contract.Aggregate;
+import io.pulsehub.contract.MetricSummary;
+import io.pulsehub.contract.StreamEntry;
+import io.pulsehub.contract.StreamLayout;
+import io.pulsehub.testsupport.InfluxServer;
+import io.pulsehub.testsupport.RedisServer;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Windows close once everything that entered Redis for them is in InfluxDB; the aggregate published and stored for
+ * each equals what InfluxDB's raw points of that window give. Late readings republish the window with a revision.
+ */
+class AggregatesIT {
+
+    private static final StreamLayout LAYOUT = new StreamLayout(4);
+    private static final AggregateWindow SECOND = new AggregateWindow("1s", 1_000);
+    private static final AggregateWindow TWO_SECONDS = new AggregateWindow("2s", 2_000);
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static RedisServer redis;
+    private static InfluxServer influx;
+    private static RedisClient jedis;
+    private static BridgeApp app;
+    private static RecordingPublisher published;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        influx = InfluxServer.start();
+        jedis = RedisClient.create(redis.url());
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        settings.put("hub.aggregate-windows", "1s,2s");
+        settings.put("hub.aggregate-lateness", "300ms");
+        app = BridgeApp.start(settings);
+        published = app.bean(RecordingPublisher.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (jedis != null) {
+            jedis.close();
+        }
+        if (influx != null) {
+            influx.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static void publish(final String device, final String payload) {
+        final StreamEntry entry = new StreamEntry(device, System.currentTimeMillis() * 1_000_000L + 1_000,
+                payload.getBytes(StandardCharsets.UTF_8));
+        jedis.xadd(LAYOUT.streamOf(device).getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), entry.toFields());
+    }
+
+    /** A window start far enough ahead that the bridge has not closed it, and aggregates from it (no backfill). */
+    private static long nextWindowStart() {
+        return TWO_SECONDS.startOf(System.currentTimeMillis()) + 2_000;
+    }
+
+    /** count, sum, min, max, mean, last of each metric, computed here from InfluxDB's raw points of the window. */
+    private static Map<String, MetricSummary> fromRawPoints(final String device, final long start, final long end) {
+        final List<Map<String, Object>> rows = influx.rows(BridgeApp.DB, "SELECT * FROM telemetry WHERE device = '"
+                + device + "' AND time >= " + start + "ms AND time < " + end + "ms");
+        rows.sort(Comparator.comparing(row -> (Long) row.get("time")));
+        final Map<String, List<Double>> values = new TreeMap<>();
+        for (final Map<String, Object> row : rows) {
+            row.forEach((column, value) -> {
+                if (!column.equals("time") && !column.equals("device") && value instanceof Number number) {
+                    values.computeIfAbsent(column, k -> new ArrayList<>()).add(number.doubleValue());
+                }
+            });
+        }
+        final Map<String, MetricSummary> metrics = new TreeMap<>();
+        values.forEach((metric, list) -> {
+            final double sum = list.stream().mapToDouble(Double::doubleValue).sum();
+            metrics.put(metric, new MetricSummary(list.size(), sum,
+                    list.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                    list.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+                    sum / list.size(), list.get(list.size() - 1)));
+        });
+        return metrics;
+    }
+
+    private static void assertSameSummaries(final Map<String, MetricSummary> actual,
+                                            final Map<String, MetricSummary> expected) {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((metric, summary) -> {
+            final MetricSummary got = actual.get(metric);
+            assertThat(got.count()).as(metric + " count").isEqualTo(summary.count());
+            assertThat(got.sum()).as(metric + " sum").isCloseTo(summary.sum(), within(1e-9));
+            assertThat(got.min()).as(metric + " min").isEqualTo(summary.min());
+            assertThat(got.max()).as(metric + " max").isEqualTo(summary.max());
+            assertThat(got.mean()).as(metric + " mean").isCloseTo(summary.mean(), within(1e-9));
+            assertThat(got.last()).as(metric + " last").isEqualTo(summary.last());
+        });
+    }
+
+    private static Map<String, MetricSummary> stored(final AggregateWindow window, final String device,
+                                                     final long start) {
+        final List<Map<String, Object>> rows = influx.rows(BridgeApp.DB, "SELECT * FROM " + window.measurement()
+                + " WHERE device = '" + device + "' AND time = " + start + "ms");
+        assertThat(rows).hasSize(1);
+        final Map<String, Map<String, Double>> byMetric = new TreeMap<>();
+        rows.get(0).forEach((column, value) -> {
+            final int split = column.lastIndexOf('_');
+            if (split > 0 && value instanceof Number number) {
+                byMetric.computeIfAbsent(column.substring(0, split), k -> new TreeMap<>())
+                        .put(column.substring(split + 1), number.doubleValue());
+            }
+        });
+        final Map<String, MetricSummary> metrics = new TreeMap<>();
+        byMetric.forEach((metric, s) -> metrics.put(metric, new MetricSummary(s.get("count").longValue(),
+                s.get("sum"), s.get("min"), s.get("max"), s.get("mean"), s.get("last"))));
+        return metrics;
+    }
+
+    private static long storedRevision(final AggregateWindow window, final String device, final long start) {
+        return ((Number) influx.rows(BridgeApp.DB, "SELECT revision FROM " + window.measurement() + " WHERE device = '"
+                + device + "' AND time = " + start + "ms").get(0).get("revision")).longValue();
+    }
+
+    @Test
+    void publishesAndStoresWindowsThatEqualTheRawPoints() {
+        final long start = nextWindowStart();
+        publish("agg-1", "[{\"ts\":" + (start + 100) + ",\"temperature\":21.5,\"humidity\":40},"
+                + "{\"ts\":" + (start + 400) + ",\"temperature\":22.25},"
+                + "{\"ts\":" + (start + 999) + ",\"temperature\":20.0,\"humidity\":42}]");
+        publish("agg-1", "{\"ts\":" + (start + 1_500) + ",\"temperature\":19.75}");
+        publish("agg-2", "{\"ts\":" + (start + 1_000) + ",\"heart_rate\":70,\"steps\":3}");
+        publish("agg-2", "{\"ts\":" + (start + 1_999) + ",\"heart_rate\":74,\"steps\":4}");
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(published.publishedFor("agg-1")).extracting(Aggregate::window, Aggregate::start)
+                    .contains(Tuple.tuple("1s", start),
+                            Tuple.tuple("1s", start + 1_000),
+                            Tuple.tuple("2s", start));
+            assertThat(published.publishedFor("agg-2")).hasSize(2);
+        });
+
+        assertThat(published.publishedFor("agg-1").stream().filter(a -> a.window().equals("1s") && a.start() == start)
+                .findFirst().orElseThrow().metrics()).isEqualTo(Map.of(
+                "temperature", new MetricSummary(3, 63.75, 20.0, 22.25, 21.25, 20.0),
+                "humidity", new MetricSummary(2, 82.0, 40.0, 42.0, 41.0, 42.0)));
+        for (final Aggregate aggregate : published.published()) {
+            if (!aggregate.device().startsWith("agg-")) {
+                continue;
+            }
+            final AggregateWindow window = aggregate.window().equals("1s") ? SECOND : TWO_SECONDS;
+            assertThat(aggregate.end()).isEqualTo(aggregate.start() + window.millis());
+            assertThat(aggregate.revision()).isZero();
+            final Map<String, MetricSummary> raw = fromRawPoints(aggregate.device(), aggregate.start(),
+                    aggregate.end());
+            assertSameSummaries(aggregate.metrics(), raw);
+            assertSameSummaries(stored(window, aggregate.device(), aggregate.start()), raw);
+        }
+        assertThat(published.publishedFor("agg-2")).extracting(Aggregate::window, Aggregate::start)
+                .containsExactlyInAnyOrder(Tuple.tuple("1s", start + 1_000),
+                        Tuple.tuple("2s", start));
+        assertThat(Long.parseLong(jedis.get("pulsehub:aggregates:closed:2s"))).isGreaterThanOrEqualTo(start + 2_000);
+        assertThat(published.publicationsFor("agg-1")).extracting(RecordingPublisher.Publication::retained)
+                .containsOnly(true);
+    }
+
+    @Test
+    void aLateReadingRepublishesItsWindowWithTheNextRevision() {
+        final long start = nextWindowStart();
+        publish("late-1", "{\"ts\":" + (start + 200) + ",\"v\":1}");
+        await().atMost(PATIENCE).until(() -> published.publishedFor("late-1").stream()
+                .anyMatch(a -> a.window().equals("1s") && a.start() == start));
+        // Later windows closed too, so the retained message of the topic is no longer this window's.
+        await().atMost(PATIENCE).until(() -> Long.parseLong(jedis.get("pulsehub:aggregates:closed:1s"))
+                >= start + 3_000);
+
+        // An offline device uploads a buffered reading for the window that was already published.
+        publish("late-1", "{\"ts\":" + (start + 700) + ",\"v\":5}");
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(published.publishedFor("late-1"))
+                .filteredOn(a -> a.window().equals("1s") && a.start() == start)
+                .extracting(Aggregate::revision, Aggregate::metrics)
+                .containsExactly(
+                        Tuple.tuple(0, Map.of("v", new MetricSummary(1, 1, 1, 1, 1, 1))),
+                        Tuple.tuple(1, Map.of("v", new MetricSummary(2, 6, 1, 5, 3, 5)))));
+        assertThat(published.publicationsFor("late-1")).filteredOn(p -> p.aggregate().window().equals("1s"))
+                .extracting(RecordingPublisher.Publication::retained).containsExactly(true, false);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(storedRevision(SECOND, "late-1", start)).isEqualTo(1);
+            assertSameSummaries(stored(SECOND, "late-1", start), fromRawPoints("late-1", start, start + 1_000));
+        });
+        // The 2s window holding it was corrected the same way.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(published.publishedFor("late-1"))
+                .filteredOn(a -> a.window().equals("2s") && a.start() == start)
+                .extracting(Aggregate::revision, Aggregate::metrics)
+                .containsExactly(
+                        Tuple.tuple(0, Map.of("v", new MetricSummary(1, 1, 1, 1, 1, 1))),
+                        Tuple.tuple(1, Map.of("v", new MetricSummary(2, 6, 1, 5, 3, 5)))));
+    }
+
+    @Test
+    void aWindowStaysOpenWhileTheBrokerIsDownAndIsPublishedWhenItReturns() {
+        published.setDown(true);
+        try {
+            final long start = nextWindowStart();
+            publish("outage-agg", "{\"ts\":" + (start + 10) + ",\"v\":7}");
+            final int refusedBefore = published.refused();
+            await().atMost(PATIENCE).until(() -> published.refused() >= refusedBefore + 3);
+            assertThat(Long.parseLong(jedis.get("pulsehub:aggregates:closed:1s"))).isLessThanOrEqualTo(start);
+            assertThat(published.publishedFor("outage-agg")).isEmpty();
+            assertThat(app.get("/health").statusCode()).isEqualTo(503);
+
+            published.setDown(false);
+
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(published.publishedFor("outage-agg"))
+                    .extracting(Aggregate::window, Aggregate::start)
+                    .contains(Tuple.tuple("1s", start)));
+            await().atMost(PATIENCE).until(() -> app.get("/health").statusCode() == 200);
+        } finally {
+            published.setDown(false);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.pulsehub.bridge.stream;
+
+import io.pulsehub.bridge.aggregate.AggregateWindow;
+import io.pulsehub.bridge.aggregate.LateReadings;
+import io.pulsehub.contract.StreamEntry;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.StreamEntryID;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EntryBatchTest {
+
+    private static final long TS = 1_732_330_000_123L;
+
+    private static Delivery delivery(final String stream, final long millis, final Map<byte[], byte[]> fields) {
+        return new Delivery(stream, new StreamEntryID(millis, 0), fields);
+    }
+
+    private static Map<byte[], byte[]> entry(final String device, final String payload) {
+        return new StreamEntry(device, TS * 1_000_000L + 1, payload.getBytes(StandardCharsets.UTF_8)).toFields();
+    }
+
+    @Test
+    void decodesGoodEntriesAndDeadLettersTheRestWithTheirReason() {
+        final Delivery good = delivery("s:0", TS, entry("d1", "[{\"ts\":" + TS + ",\"t\":1},{\"t\":2}]"));
+        final Delivery badPayload = delivery("s:1", TS + 1, entry("d2", "{\"t\":\"warm\"}"));
+        final Delivery foreign = delivery("s:0", TS + 2, Map.of("x".getBytes(), "y".getBytes()));
+        final Delivery deleted = delivery("s:1", TS + 3, null);
+
+        final EntryBatch batch = EntryBatch.decode(List.of(good, badPayload, foreign, deleted));
+
+        assertThat(batch.decoded()).extracting(EntryBatch.Decoded::deviceId).containsExactly("d1");
+        assertThat(batch.points()).hasSize(2);
+        assertThat(batch.deadLetters()).extracting(DeadLetter::delivery).containsExactly(badPayload, foreign, deleted);
+        assertThat(batch.deadLetters()).extracting(DeadLetter::reason).containsExactly(
+                "undecodable entry: metric 't' must be a number, not a string",
+                "undecodable entry: stream entry lacks one of the fields d, t, p",
+                "entry was deleted from the stream before it was written");
+        assertThat(batch.acks()).containsOnly(
+                Map.entry("s:0", List.of(good.id(), foreign.id())),
+                Map.entry("s:1", List.of(badPayload.id(), deleted.id())));
+    }
+
+    @Test
+    void anEntryInfluxRefusesMovesToTheDeadLettersButIsStillAcknowledged() {
+        final Delivery delivery = delivery("s:0", TS, entry("d1", "{\"t\":1}"));
+        final EntryBatch batch = EntryBatch.decode(List.of(delivery));
+
+        batch.refuse(batch.decoded().get(0), "InfluxDB refused the points: field type conflict");
+
+        assertThat(batch.decoded()).isEmpty();
+        assertThat(batch.points()).isEmpty();
+        assertThat(batch.deadLetters()).containsExactly(
+                new DeadLetter(delivery, "InfluxDB refused the points: field type conflict"));
+        assertThat(batch.acks()).containsOnly(Map.entry("s:0", List.of(delivery.id())));
+    }
+
+    @Test
+    void marksReadingsThatArriveLongAfterTheirWindow() {
+        final long oldTs = TS - 3_600_000;
+        final Delivery buffered = delivery("s:0", TS, entry("d1", "{\"ts\":" + oldTs + ",\"t\":1}"));
+        final Delivery live = delivery("s:0", TS, entry("d2", "{\"ts\":" + TS + ",\"t\":1}"));
+        final AggregateWindow minute = new AggregateWindow("1m", 60_000);
+
+        final Map<String, Set<String>> marks = EntryBatch.decode(List.of(buffered, live))
+                .lateMarks(new LateReadings(List.of(minute), 2_000));
+
+        assertThat(marks).containsOnly(Map.entry("pulsehub:aggregates:late:1m",
+                Set.of(minute.startOf(oldTs) + ":d1")));
+    }
+
+    @Test
+    void deadLetterKeepsTheOriginalFieldsBesideStreamIdAndReason() {
+        final Delivery delivery = delivery("pulsehub:telemetry:3", TS,
+                Map.of("d".getBytes(), "d1".getBytes(), "reason".getBytes(), "mine".getBytes()));
+
+        final Map<byte[], byte[]> fields = TelemetryStreams.deadLetterFields(new DeadLetter(delivery, "why"));
+
+        assertThat(fields.entrySet()).extracting(e -> new String(e.getKey()) + "=" + new String(e.getValue()))
+                .containsExactlyInAnyOrder("stream=pulsehub:telemetry:3", "id=" + TS + "-0", "reason=why", "d=d1");
+    }
+}
