@@ -1,0 +1,62 @@
+package io.pulsehub.simulator.load;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.pulsehub.simulator.profile.Profile;
+
+/**
+ * What one run does, validated when built.
+ *
+ * @param ratePerDevice  readings per second per device; 0 = as fast as the in-flight window allows
+ * @param duration       how long to publish; {@code null} = until the count is reached or the run is stopped
+ * @param countPerDevice readings per device; 0 = no limit
+ * @param drainTimeout   how long to wait for outstanding acknowledgements once publishing stopped
+ * @param cleanSession   false: persistent sessions, so Paho resends unacknowledged publishes after a reconnect
+ */
+public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttVersion mqttVersion, String mqttUrl,
+                           int maxInflight, Duration duration, long countPerDevice, Duration drainTimeout,
+                           boolean cleanSession, long seed, Duration connectTimeout) {
+
+    public static final int DEFAULT_MAX_INFLIGHT = 10;
+    static final int KEEP_ALIVE_SECONDS = 30;
+
+    public LoadSettings {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(mqttVersion, "mqttVersion");
+        Objects.requireNonNull(mqttUrl, "mqttUrl");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (!(ratePerDevice >= 0) || Double.isInfinite(ratePerDevice)) {
+            throw new IllegalArgumentException("rate must be a number >= 0 (0 = unthrottled), not " + ratePerDevice);
+        }
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("QoS must be 0, 1 or 2, not " + qos);
+        }
+        if (maxInflight < 1 || maxInflight > 65_535) {
+            throw new IllegalArgumentException("max in-flight must be 1..65535, not " + maxInflight);
+        }
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new IllegalArgumentException("duration must be positive");
+        }
+        if (countPerDevice < 0) {
+            throw new IllegalArgumentException("count must be positive");
+        }
+        if (duration != null && countPerDevice > 0) {
+            throw new IllegalArgumentException("give a duration or a count, not both");
+        }
+        if (connectTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("connect timeout must be at least 1 s");
+        }
+    }
+
+    ConnectionSettings connection() {
+        return new ConnectionSettings(mqttUrl, mqttVersion, maxInflight, cleanSession, connectTimeout,
+                KEEP_ALIVE_SECONDS);
+    }
+
+    /** Readings per device this run may publish at most. */
+    long limitPerDevice() {
+        return countPerDevice > 0 ? countPerDevice : Long.MAX_VALUE;
+    }
+}
