@@ -1,0 +1,72 @@
+package io.pulsehub.extension.redis;
+
+import com.hivemq.extension.sdk.api.annotations.NotNull;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Builds the extension's Redis clients. Every call is bounded: connect, read and waiting for a pooled connection
+ * all give up after the configured timeout, so a hung Redis turns into a refusal rather than a stuck thread.
+ */
+public final class RedisClients {
+
+    private RedisClients() {
+    }
+
+    /**
+     * @param url            {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}, already validated
+     * @param clientName     shown by {@code CLIENT LIST}, to tell the extension's connections apart
+     * @param maxConnections pool size
+     */
+    public static @NotNull RedisClient create(final @NotNull URI url, final @NotNull Duration timeout,
+                                              final @NotNull String clientName, final int maxConnections) {
+        final int millis = Math.toIntExact(timeout.toMillis());
+        final DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .clientName(clientName)
+                .database(database(url))
+                .ssl("rediss".equals(url.getScheme()));
+        final String userInfo = url.getUserInfo();
+        if (userInfo != null) {
+            final int colon = userInfo.indexOf(':');
+            final String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            if (!user.isEmpty()) {
+                client.user(user);
+            }
+            if (colon >= 0) {
+                client.password(userInfo.substring(colon + 1));
+            }
+        }
+        final ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(timeout);
+        // After a Redis restart every pooled connection is dead; a PING on borrow costs one round trip per use
+        // and saves failing a whole batch of publishes on a stale socket.
+        pool.setTestOnBorrow(true);
+        final int port = url.getPort() < 0 ? Protocol.DEFAULT_PORT : url.getPort();
+        return RedisClient.builder()
+                .hostAndPort(new HostAndPort(url.getHost(), port))
+                .clientConfig(client.build())
+                .poolConfig(pool)
+                .build();
+    }
+
+    /** {@code /2} → 2; no path → 0. The config loader has already checked the path. */
+    public static int database(final @NotNull URI url) {
+        final String path = url.getPath();
+        if (path == null || path.isEmpty() || "/".equals(path)) {
+            return Protocol.DEFAULT_DATABASE;
+        }
+        return Integer.parseInt(path.substring(1));
+    }
+}
