@@ -1,0 +1,104 @@
+package io.pulsehub.broker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Where the broker listens and keeps its files, read once from the environment at startup.
+ *
+ * @param bind          address both listeners bind to ({@code HUB_BIND})
+ * @param mqttPort      MQTT over TCP ({@code HUB_MQTT_PORT})
+ * @param wsPort        MQTT over WebSocket, path {@link #WS_PATH} ({@code HUB_MQTT_WS_PORT})
+ * @param dataDir       HiveMQ's persistence; the generated configuration goes to its {@code conf} folder
+ * @param extensionsDir folder of HiveMQ extension folders, read the way a HiveMQ install reads its own
+ * @param defaultsUsed  one line per setting that was not given, so the log says what the broker assumed
+ */
+record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path extensionsDir,
+                      List<String> defaultsUsed) {
+
+    static final String BIND_ENV = "HUB_BIND";
+    static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
+    static final String WS_PORT_ENV = "HUB_MQTT_WS_PORT";
+    static final String DATA_DIR_ENV = "HUB_BROKER_DATA_DIR";
+    static final String EXTENSIONS_DIR_ENV = "HUB_EXTENSIONS_DIR";
+    static final String WS_PATH = "/mqtt";
+
+    private static final String DEFAULT_BIND = "127.0.0.1";
+    private static final int DEFAULT_MQTT_PORT = 1883;
+    private static final int DEFAULT_WS_PORT = 8000;
+    private static final String DEFAULT_DATA_DIR = ".hub/broker";
+    private static final String DEFAULT_EXTENSIONS_DIR = "hivemq-extension/target/extensions";
+    // An address or host name, nothing that could break out of the generated XML.
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9:][A-Za-z0-9.:-]{0,252}");
+
+    BrokerSettings {
+        defaultsUsed = List.copyOf(defaultsUsed);
+        if (mqttPort == wsPort) {
+            throw new BrokerStartupException(MQTT_PORT_ENV + " and " + WS_PORT_ENV + " are both " + mqttPort
+                    + "; give them different ports");
+        }
+    }
+
+    /**
+     * Relative folders resolve against {@code workingDir}, which {@code ./hub} sets to the repository root.
+     *
+     * @throws BrokerStartupException naming the variable when a value is unusable
+     */
+    static BrokerSettings fromEnvironment(final Map<String, String> env, final Path workingDir) {
+        final List<String> defaults = new ArrayList<>();
+        final String bind = value(env, BIND_ENV, DEFAULT_BIND, defaults);
+        if (!HOST.matcher(bind).matches()) {
+            throw new BrokerStartupException(BIND_ENV + " must be an IP address or host name, got '" + bind + "'");
+        }
+        final int mqttPort = port(env, MQTT_PORT_ENV, DEFAULT_MQTT_PORT, defaults);
+        final int wsPort = port(env, WS_PORT_ENV, DEFAULT_WS_PORT, defaults);
+        final Path dataDir = workingDir.resolve(value(env, DATA_DIR_ENV, DEFAULT_DATA_DIR, defaults)).normalize();
+        final Path extensionsDir =
+                workingDir.resolve(value(env, EXTENSIONS_DIR_ENV, DEFAULT_EXTENSIONS_DIR, defaults)).normalize();
+        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults);
+    }
+
+    Path configDir() {
+        return dataDir.resolve("conf");
+    }
+
+    String mqttUrl() {
+        return "mqtt://" + hostForUrl() + ":" + mqttPort;
+    }
+
+    String wsUrl() {
+        return "ws://" + hostForUrl() + ":" + wsPort + WS_PATH;
+    }
+
+    private String hostForUrl() {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
+    }
+
+    private static String value(final Map<String, String> env, final String name, final String fallback,
+                                final List<String> defaults) {
+        final String given = env.get(name);
+        if (given == null || given.isBlank()) {
+            defaults.add(name + "=" + fallback);
+            return fallback;
+        }
+        return given.trim();
+    }
+
+    private static int port(final Map<String, String> env, final String name, final int fallback,
+                            final List<String> defaults) {
+        final String text = value(env, name, Integer.toString(fallback), defaults);
+        final int port;
+        try {
+            port = Integer.parseInt(text);
+        } catch (final NumberFormatException e) {
+            throw new BrokerStartupException(name + " must be a port number 1-65535, got '" + text + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new BrokerStartupException(name + " must be a port number 1-65535, got " + port);
+        }
+        return port;
+    }
+}

@@ -1,0 +1,78 @@
+package io.pulsehub.broker;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BrokerSettingsTest {
+
+    private static final Path ROOT = Path.of("/srv/pulsehub");
+
+    @Test
+    void defaultsAreLoopbackStandardPortsAndRepositoryFoldersAndAreReported() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(), ROOT);
+
+        assertThat(settings.bind()).isEqualTo("127.0.0.1");
+        assertThat(settings.mqttPort()).isEqualTo(1883);
+        assertThat(settings.wsPort()).isEqualTo(8000);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/srv/pulsehub/.hub/broker"));
+        assertThat(settings.configDir()).isEqualTo(Path.of("/srv/pulsehub/.hub/broker/conf"));
+        assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/hivemq-extension/target/extensions"));
+        assertThat(settings.defaultsUsed()).containsExactly("HUB_BIND=127.0.0.1", "HUB_MQTT_PORT=1883",
+                "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_DATA_DIR=.hub/broker",
+                "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions");
+        assertThat(settings.mqttUrl()).isEqualTo("mqtt://127.0.0.1:1883");
+        assertThat(settings.wsUrl()).isEqualTo("ws://127.0.0.1:8000/mqtt");
+    }
+
+    @Test
+    void environmentOverridesEverySetting() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(
+                "HUB_BIND", "::1",
+                "HUB_MQTT_PORT", "21883",
+                "HUB_MQTT_WS_PORT", "28000",
+                "HUB_BROKER_DATA_DIR", "/var/lib/broker",
+                "HUB_EXTENSIONS_DIR", "ext"), ROOT);
+
+        assertThat(settings.mqttPort()).isEqualTo(21883);
+        assertThat(settings.wsPort()).isEqualTo(28000);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/broker"));
+        assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/ext"));
+        assertThat(settings.defaultsUsed()).isEmpty();
+        assertThat(settings.mqttUrl()).isEqualTo("mqtt://[::1]:21883");
+        assertThat(settings.wsUrl()).isEqualTo("ws://[::1]:28000/mqtt");
+    }
+
+    @Test
+    void refusesAPortThatIsNotANumberNamingTheVariable() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_MQTT_PORT", "mqtt"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_MQTT_PORT must be a port number 1-65535, got 'mqtt'");
+    }
+
+    @Test
+    void refusesAPortOutOfRange() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_MQTT_WS_PORT", "65536"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_MQTT_WS_PORT must be a port number 1-65535, got 65536");
+    }
+
+    @Test
+    void refusesTheSamePortForBothListeners() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(
+                Map.of("HUB_MQTT_PORT", "9000", "HUB_MQTT_WS_PORT", "9000"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessageContaining("HUB_MQTT_PORT and HUB_MQTT_WS_PORT are both 9000");
+    }
+
+    @Test
+    void refusesABindAddressThatCouldBreakTheGeneratedConfiguration() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BIND", "127.0.0.1</bind-address>"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessageStartingWith("HUB_BIND must be an IP address or host name");
+    }
+}
