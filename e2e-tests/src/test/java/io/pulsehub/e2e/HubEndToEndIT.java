@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,7 +85,8 @@ class HubEndToEndIT {
                 final IMqttToken ack = device.publish(Topics.telemetry("e2e-v5"),
                         reading(base + i * 10L, 20 + i * 0.25, i), 1, false);
                 ack.waitForCompletion(10_000);
-                assertThat(ack.getReasonCodes()).containsExactly(0);
+                // Success, or success with nobody subscribed to the device's live telemetry.
+                assertThat(ack.getReasonCodes()).containsAnyOf(0x00, 0x10).hasSize(1);
             }
         } finally {
             Clients.closeQuietly(device);
@@ -99,30 +99,28 @@ class HubEndToEndIT {
     void ownersAppReceivesAggregatesEqualToTheRawPoints() throws Exception {
         final String token = hub.provision("e2e-agg", "alice");
         final MqttAsyncClient app = Clients.appV5(hub, AppTokens.mint(Hub.JWT_SECRET, "alice", Duration.ofHours(1)));
-        final ConcurrentLinkedQueue<Aggregate> received = new ConcurrentLinkedQueue<>();
+        final Inbox inbox = new Inbox();
+        app.setCallback(inbox);
         final MqttAsyncClient device = Clients.deviceV5(hub, "e2e-agg", token);
+        // Readings spread over the next three windows; they close once the bridge has seen everything before their
+        // end, so every one of these readings must be in its window's aggregate.
+        final long first = Math.floorDiv(System.currentTimeMillis(), WINDOW_MS) * WINDOW_MS + WINDOW_MS;
         try {
-            final IMqttToken subscribed = app.subscribe(new MqttSubscription(Topics.aggregate("e2e-agg", WINDOW), 1),
-                    null, null, (topic, message) -> received.add(Aggregate.fromJson(message.getPayload())), null);
-            subscribed.waitForCompletion(10_000);
-            assertThat(subscribed.getReasonCodes()).containsExactly(1);
+            assertThat(subscribeReasonCode(app, Topics.aggregate("e2e-agg", WINDOW))).isEqualTo(1);
 
-            // Readings spread over the next three windows; they close once the bridge has seen everything before
-            // their end, so every one of these readings must be in its window's aggregate.
-            final long first = Math.floorDiv(System.currentTimeMillis(), WINDOW_MS) * WINDOW_MS + WINDOW_MS;
             for (int i = 0; i < 60; i++) {
                 device.publish(Topics.telemetry("e2e-agg"), reading(first + i * 100L, 15 + (i % 7) * 1.5, i),
                         1, false).waitForCompletion(10_000);
             }
 
             await("three closed windows").atMost(Duration.ofSeconds(45))
-                    .until(() -> received.stream().filter(a -> a.start() >= first).count() >= 3);
+                    .until(() -> aggregates(inbox).stream().filter(a -> a.start() >= first).count() >= 3);
         } finally {
             Clients.closeQuietly(device);
             Clients.closeQuietly(app);
         }
 
-        final List<Aggregate> windows = received.stream().filter(a -> a.start() >= first)
+        final List<Aggregate> windows = aggregates(inbox).stream().filter(a -> a.start() >= first)
                 .sorted(Comparator.comparingLong(Aggregate::start)).toList();
         for (final Aggregate aggregate : windows) {
             assertThat(aggregate.device()).isEqualTo("e2e-agg");
@@ -170,11 +168,16 @@ class HubEndToEndIT {
             refused.waitForCompletion(10_000);
             assertThat(refused.getReasonCodes()).containsExactly(0x87);
             assertThat(refused.getResponseProperties().getReasonString()).isNotBlank();
-
-            // A valid publish after the refused one: once it is stored, the refused one would have been too.
-            intruder.publish(Topics.telemetry("e2e-intruder"), reading(ts, 1, 1), 1, false).waitForCompletion(10_000);
         } finally {
             Clients.closeQuietly(intruder);
+        }
+        // HiveMQ also disconnects an MQTT 5 client after a refused publish. A valid publish after the refused one,
+        // on a new connection: once it is stored, the refused one would have been too.
+        final MqttAsyncClient again = Clients.deviceV5(hub, "e2e-intruder", token);
+        try {
+            again.publish(Topics.telemetry("e2e-intruder"), reading(ts, 1, 1), 1, false).waitForCompletion(10_000);
+        } finally {
+            Clients.closeQuietly(again);
         }
 
         await().atMost(STORED_WITHIN).until(() -> rows("e2e-intruder").size() == 1);
@@ -249,6 +252,14 @@ class HubEndToEndIT {
         return redis.xrange(stream, "-", "+").stream()
                 .filter(e -> device.equals(e.getFields().get("d")))
                 .count();
+    }
+
+    private static List<Aggregate> aggregates(final Inbox inbox) throws java.io.IOException {
+        final List<Aggregate> aggregates = new ArrayList<>();
+        for (final Inbox.Received received : inbox.received()) {
+            aggregates.add(Aggregate.fromJson(received.message().getPayload()));
+        }
+        return aggregates;
     }
 
     private static int subscribeReasonCode(final MqttAsyncClient app, final String filter) throws MqttException {
