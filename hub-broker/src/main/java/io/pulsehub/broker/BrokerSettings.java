@@ -15,18 +15,26 @@ import java.util.regex.Pattern;
  * @param dataDir       HiveMQ's persistence; the generated configuration goes to its {@code conf} folder
  * @param extensionsDir folder of HiveMQ extension folders, read the way a HiveMQ install reads its own
  * @param defaultsUsed  one line per setting that was not given, so the log says what the broker assumed
+ * @param bare          benchmark baseline only: no extension, every client allowed ({@code HUB_BROKER_BARE})
  */
 record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path extensionsDir,
-                      List<String> defaultsUsed) {
+                      List<String> defaultsUsed, boolean bare) {
 
     static final String BIND_ENV = "HUB_BIND";
     static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
     static final String WS_PORT_ENV = "HUB_MQTT_WS_PORT";
     static final String DATA_DIR_ENV = "HUB_BROKER_DATA_DIR";
     static final String EXTENSIONS_DIR_ENV = "HUB_EXTENSIONS_DIR";
+    static final String BARE_ENV = "HUB_BROKER_BARE";
+    /**
+     * The only value that turns the bare mode on. A plain "true" or "1" is refused rather than obeyed, so a stray
+     * variable can never start a broker that lets everyone in; ./hub bench sets it for the baseline alone.
+     */
+    static final String BARE_CONFIRMATION = "benchmark-only-no-auth";
     static final String WS_PATH = "/mqtt";
 
     private static final String DEFAULT_BIND = "127.0.0.1";
+    private static final String HUB_BIND_REQUIRED = BIND_ENV + " must be 127.0.0.1, ::1 or localhost";
     private static final int DEFAULT_MQTT_PORT = 1883;
     private static final int DEFAULT_WS_PORT = 8000;
     private static final String DEFAULT_DATA_DIR = ".hub/broker";
@@ -36,6 +44,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
 
     BrokerSettings {
         defaultsUsed = List.copyOf(defaultsUsed);
+        if (bare && !isLoopback(bind)) {
+            throw new BrokerStartupException(BARE_ENV + " allows every client and is for loopback benchmarks only; "
+                    + HUB_BIND_REQUIRED + ", got '" + bind + "'");
+        }
         if (mqttPort == wsPort) {
             throw new BrokerStartupException(MQTT_PORT_ENV + " and " + WS_PORT_ENV + " are both " + mqttPort
                     + "; give them different ports");
@@ -58,7 +70,24 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         final Path dataDir = workingDir.resolve(value(env, DATA_DIR_ENV, DEFAULT_DATA_DIR, defaults)).normalize();
         final Path extensionsDir =
                 workingDir.resolve(value(env, EXTENSIONS_DIR_ENV, DEFAULT_EXTENSIONS_DIR, defaults)).normalize();
-        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults);
+        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults, bare(env));
+    }
+
+    // Deliberately not listed among the defaults: the normal broker has no such setting.
+    private static boolean bare(final Map<String, String> env) {
+        final String given = env.get(BARE_ENV);
+        if (given == null || given.isBlank()) {
+            return false;
+        }
+        if (!BARE_CONFIRMATION.equals(given.trim())) {
+            throw new BrokerStartupException(BARE_ENV + " runs the broker without authentication for benchmarks; "
+                    + "unset it, or set it to exactly '" + BARE_CONFIRMATION + "' on a loopback-only benchmark");
+        }
+        return true;
+    }
+
+    private static boolean isLoopback(final String bind) {
+        return "127.0.0.1".equals(bind) || "::1".equals(bind) || "localhost".equals(bind);
     }
 
     Path configDir() {

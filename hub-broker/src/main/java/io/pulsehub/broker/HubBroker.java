@@ -5,6 +5,8 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +60,10 @@ public final class HubBroker {
     private void run() {
         settings.defaultsUsed().forEach(setting -> log.info("Using default {}", setting));
         ListenerPorts.requireFree(settings);
+        if (settings.bare()) {
+            runBare();
+            return;
+        }
         final ExtensionsFolder extensions =
                 ExtensionsFolder.copy(settings.extensionsDir(), settings.dataDir().resolve("extensions-loaded"));
         final List<String> expected = extensions.enabledExtensions();
@@ -76,6 +82,34 @@ public final class HubBroker {
 
         start();
         extensions.requireStarted(expected);
+        listening();
+    }
+
+    // The baseline of ./hub bench: plain HiveMQ CE with the same listeners and JVM, nothing of PulseHub loaded.
+    private void runBare() {
+        log.warn("**************************************************************************************");
+        log.warn("{} is set: NO extension, NO authentication, NO authorization, NOTHING persisted.",
+                BrokerSettings.BARE_ENV);
+        log.warn("Every client may connect and publish anywhere. For loopback benchmarks only, never in production.");
+        log.warn("**************************************************************************************");
+        final Path noExtensions = settings.dataDir().resolve("extensions-bare");
+        try {
+            Files.createDirectories(noExtensions);
+        } catch (final IOException e) {
+            throw new BrokerStartupException("cannot create " + noExtensions + ": " + e.getMessage(), e);
+        }
+        BrokerConfigWriter.write(settings);
+        hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(settings.configDir())
+                .withDataFolder(settings.dataDir())
+                .withExtensionsFolder(noExtensions)
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "pulsehub-broker-shutdown"));
+        start();
+        listening();
+    }
+
+    private void listening() {
         ListenerPorts.requireAccepting(settings, LISTENER_TIMEOUT);
         log.info("PulseHub broker listening on {}, {}", settings.mqttUrl(), settings.wsUrl());
         awaitStop();

@@ -75,4 +75,37 @@ class BrokerSettingsTest {
                 .isInstanceOf(BrokerStartupException.class)
                 .hasMessageStartingWith("HUB_BIND must be an IP address or host name");
     }
+
+    @Test
+    void bareModeIsOffUnlessAskedForAndIsNotReportedAsADefault() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(), ROOT);
+
+        assertThat(settings.bare()).isFalse();
+        assertThat(settings.defaultsUsed()).noneMatch(line -> line.startsWith("HUB_BROKER_BARE"));
+    }
+
+    @Test
+    void bareModeNeedsItsExactConfirmationNotJustTrue() {
+        for (final String casual : new String[]{"true", "1", "yes", "benchmark"}) {
+            assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_BARE", casual), ROOT))
+                    .isInstanceOf(BrokerStartupException.class)
+                    .hasMessageContaining("set it to exactly 'benchmark-only-no-auth'");
+        }
+    }
+
+    @Test
+    void bareModeWithItsConfirmationOnLoopback() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(
+                Map.of("HUB_BROKER_BARE", "benchmark-only-no-auth"), ROOT);
+
+        assertThat(settings.bare()).isTrue();
+    }
+
+    @Test
+    void bareModeRefusesAnyAddressButLoopback() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(
+                Map.of("HUB_BROKER_BARE", "benchmark-only-no-auth", "HUB_BIND", "0.0.0.0"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessageContaining("for loopback benchmarks only");
+    }
 }

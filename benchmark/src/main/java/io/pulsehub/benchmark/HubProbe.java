@@ -1,0 +1,150 @@
+package io.pulsehub.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pulsehub.contract.AppTokens;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures what a device and an app of the hub see, while the load runs: one probe device publishes a reading with
+ * a known {@code ts} every 200 ms and polls InfluxDB until exactly that reading is queryable; an app subscribed to
+ * the probe's aggregates notes how long after its window could close (end + lateness) each aggregate arrived.
+ */
+final class HubProbe implements AutoCloseable {
+
+    static final String DEVICE = "probe-1";
+    static final String METRIC = "probe";
+    private static final Logger LOG = LoggerFactory.getLogger(HubProbe.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long POLL_MILLIS = 5;
+
+    private final MqttClient device;
+    private final MqttClient app;
+    private final Influx influx;
+    private final List<Double> queryableMs = new CopyOnWriteArrayList<>();
+    private final List<Double> aggregateMs = new CopyOnWriteArrayList<>();
+    private volatile long published;
+    private volatile boolean running;
+    private Thread loop;
+
+    HubProbe(final FullHubTarget hub) throws Exception {
+        influx = hub.influx();
+        final DeviceCredential credential = hub.devices("probe", 1).get(0);
+        device = new MqttClient(hub.mqttUrl(), credential.id(), new MemoryPersistence());
+        final MqttConnectionOptions deviceOptions = new MqttConnectionOptions();
+        deviceOptions.setUserName(credential.id());
+        deviceOptions.setPassword(credential.token().getBytes(StandardCharsets.UTF_8));
+        device.connect(deviceOptions);
+
+        app = new MqttClient(hub.mqttUrl(), "bench-app", new MemoryPersistence());
+        final MqttConnectionOptions appOptions = new MqttConnectionOptions();
+        appOptions.setUserName("bench-app");
+        appOptions.setPassword(AppTokens.mint(hub.jwtSecret(), FullHubTarget.OWNER, Duration.ofHours(1))
+                .getBytes(StandardCharsets.UTF_8));
+        app.setCallback(new MessageCallback((topic, payload) -> onAggregate(payload)));
+        app.connect(appOptions);
+        app.subscribe(new MqttSubscription[]{new MqttSubscription("aggregates/" + DEVICE + "/#", 1)});
+    }
+
+    private void onAggregate(final byte[] payload) {
+        final long now = System.currentTimeMillis();
+        try {
+            final JsonNode aggregate = JSON.readTree(payload);
+            final long canClose = aggregate.path("end").asLong() + FullHubTarget.LATENESS.toMillis();
+            aggregateMs.add((double) (now - canClose));
+        } catch (final Exception e) {
+            LOG.warn("Unreadable aggregate: {}", e.getMessage());
+        }
+    }
+
+    void start() {
+        running = true;
+        loop = new Thread(this::probe, "hub-probe");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    private void probe() {
+        long lastTs = 0;
+        while (running) {
+            final long tick = System.currentTimeMillis();
+            final long ts = Math.max(tick, lastTs + 1);
+            lastTs = ts;
+            try {
+                final MqttMessage message = new MqttMessage(("{\"ts\":" + ts + ",\"" + METRIC + "\":" + published
+                        + "}").getBytes(StandardCharsets.UTF_8));
+                message.setQos(1);
+                final long start = System.nanoTime();
+                device.publish("devices/" + DEVICE + "/telemetry", message);
+                published++;
+                final long deadline = start + TimeUnit.SECONDS.toNanos(30);
+                while (!influx.hasReading(DEVICE, ts)) {
+                    if (System.nanoTime() > deadline) {
+                        LOG.warn("Probe reading {} not queryable within 30 s", ts);
+                        break;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+                }
+                if (System.nanoTime() <= deadline) {
+                    queryableMs.add((System.nanoTime() - start) / 1e6);
+                }
+                final long rest = 200 - (System.currentTimeMillis() - tick);
+                if (rest > 0) {
+                    TimeUnit.MILLISECONDS.sleep(rest);
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (final Exception e) {
+                LOG.warn("Probe failed: {}", e.toString());
+                return;
+            }
+        }
+    }
+
+    /** Stops publishing; aggregates keep being counted until close. */
+    void stop() throws InterruptedException {
+        running = false;
+        if (loop != null) {
+            loop.join(35_000);
+        }
+    }
+
+    long published() {
+        return published;
+    }
+
+    Percentiles queryable() {
+        return Percentiles.ofMillis(new ArrayList<>(queryableMs));
+    }
+
+    Percentiles aggregates() {
+        return Percentiles.ofMillis(new ArrayList<>(aggregateMs));
+    }
+
+    @Override
+    public void close() {
+        for (final MqttClient client : List.of(device, app)) {
+            try {
+                client.disconnect(5_000);
+                client.close();
+            } catch (final MqttException e) {
+                // the hub goes down next anyway
+            }
+        }
+    }
+}

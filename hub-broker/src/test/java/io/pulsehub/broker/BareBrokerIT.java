@@ -1,0 +1,116 @@
+package io.pulsehub.broker;
+
+import io.pulsehub.testsupport.JavaProcess;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The benchmark baseline: plain HiveMQ that lets anyone in, only with its exact confirmation value. */
+class BareBrokerIT {
+
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void bareBrokerForwardsBetweenAnonymousClientsAndWarnsLoudly() throws Exception {
+        final Map<String, String> env = BrokerProcesses.brokerEnv(work.resolve("broker"), work.resolve("absent"));
+        env.put("HUB_BROKER_BARE", "benchmark-only-no-auth");
+        final JavaProcess broker = BrokerProcesses.broker(env, work.resolve("logs")).start();
+        try {
+            broker.awaitLogLine(BrokerProcesses.READY_LINE, STARTUP);
+            assertThat(broker.logTail(200)).contains("NO extension, NO authentication");
+
+            final String url = "tcp://127.0.0.1:" + env.get("HUB_MQTT_PORT");
+            final List<String> received = new CopyOnWriteArrayList<>();
+            final MqttClient subscriber = connect(url, "anyone-sub");
+            final MqttClient publisher = connect(url, "anyone-pub");
+            try {
+                subscriber.setCallback(new MessageCallback(
+                        payload -> received.add(new String(payload, StandardCharsets.UTF_8))));
+                // Paho 1.2.5's subscribe(topic, qos, listener) recurses forever; the callback route works.
+                subscriber.subscribe(new MqttSubscription[]{new MqttSubscription("devices/+/telemetry", 1)});
+                final MqttMessage reading = new MqttMessage("{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8));
+                reading.setQos(1);
+                publisher.publish("devices/d1/telemetry", reading);
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("{\"temperature\":21.5}"));
+            } finally {
+                publisher.disconnect();
+                subscriber.disconnect();
+            }
+        } finally {
+            broker.kill();
+        }
+    }
+
+    @Test
+    void casualTrueRefusesToStart() throws Exception {
+        final Map<String, String> env = BrokerProcesses.brokerEnv(work.resolve("broker"), work.resolve("absent"));
+        env.put("HUB_BROKER_BARE", "true");
+        final JavaProcess broker = BrokerProcesses.broker(env, work.resolve("logs")).start();
+        try {
+            broker.awaitLogLine("set it to exactly 'benchmark-only-no-auth'", STARTUP);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !broker.isAlive());
+            assertThat(broker.logTail(50)).doesNotContain(BrokerProcesses.READY_LINE);
+        } finally {
+            broker.kill();
+        }
+    }
+
+    private static MqttClient connect(final String url, final String clientId) throws Exception {
+        final MqttClient client = new MqttClient(url, clientId, new MemoryPersistence());
+        final MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        client.connect(options);
+        return client;
+    }
+
+    private record MessageCallback(Consumer<byte[]> onPayload) implements MqttCallback {
+
+        @Override
+        public void messageArrived(final String topic, final MqttMessage message) {
+            onPayload.accept(message.getPayload());
+        }
+
+        @Override
+        public void disconnected(final MqttDisconnectResponse response) {
+        }
+
+        @Override
+        public void mqttErrorOccurred(final MqttException exception) {
+        }
+
+        @Override
+        public void deliveryComplete(final IMqttToken token) {
+        }
+
+        @Override
+        public void connectComplete(final boolean reconnect, final String serverUri) {
+        }
+
+        @Override
+        public void authPacketArrived(final int reasonCode, final MqttProperties properties) {
+        }
+    }
+}
