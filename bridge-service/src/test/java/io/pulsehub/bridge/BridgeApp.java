@@ -64,6 +64,10 @@ public final class BridgeApp implements AutoCloseable {
         return server.getApplicationContext().getBean(type);
     }
 
+    public ApplicationContext applicationContext() {
+        return server.getApplicationContext();
+    }
+
     public URI uri(final String path) {
         return URI.create("http://127.0.0.1:" + server.getPort() + path);
     }

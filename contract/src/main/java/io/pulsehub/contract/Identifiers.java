@@ -10,6 +10,7 @@ public final class Identifiers {
 
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** The reading member that carries the reading's time; never a metric. */
     public static final String TIMESTAMP_MEMBER = "ts";
@@ -28,6 +29,19 @@ public final class Identifiers {
 
     public static boolean isMetricName(final String name) {
         return name != null && !TIMESTAMP_MEMBER.equals(name) && METRIC_NAME.matcher(name).matches();
+    }
+
+    /** The last level of {@code devices/{id}/commands/{name}}: one topic level, no wildcard, no separator. */
+    public static boolean isCommandName(final String name) {
+        return name != null && COMMAND_NAME.matcher(name).matches();
+    }
+
+    /** Why {@code name} is not a command name, or {@code null} when it is one. */
+    public static String commandNameProblem(final String name) {
+        if (name == null || name.isEmpty()) {
+            return "command name is missing";
+        }
+        return isCommandName(name) ? null : "command name must match [A-Za-z0-9_-]{1,64}";
     }
 
     /** Why {@code id} is not a device id, or {@code null} when it is one. */

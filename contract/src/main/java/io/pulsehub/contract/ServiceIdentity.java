@@ -7,6 +7,12 @@ public final class ServiceIdentity {
 
     public static final String BRIDGE_USERNAME = "service:bridge";
     public static final String SERVICE_TOKEN_ENV = "HUB_SERVICE_TOKEN";
+    /**
+     * Client ids the hub's services use (the bridge: {@code pulsehub-bridge-{consumer}}). The broker refuses any other
+     * login with such a client id, so nobody can take over a service's session; a device id with this prefix can
+     * therefore never log in.
+     */
+    public static final String RESERVED_CLIENT_ID_PREFIX = "pulsehub-";
 
     private ServiceIdentity() {
     }

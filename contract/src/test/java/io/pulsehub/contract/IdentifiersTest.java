@@ -39,6 +39,18 @@ class IdentifiersTest {
     }
 
     @Test
+    void commandNames() {
+        assertThat(Identifiers.isCommandName("reboot")).isTrue();
+        assertThat(Identifiers.isCommandName("set-interval_2")).isTrue();
+        assertThat(Identifiers.isCommandName("a".repeat(64))).isTrue();
+        assertThat(Identifiers.commandNameProblem("a".repeat(65))).contains("[A-Za-z0-9_-]{1,64}");
+        assertThat(Identifiers.commandNameProblem("")).isEqualTo("command name is missing");
+        for (final String bad : new String[] {"a/b", "#", "+", "a b", "a.b", "é", "a\n"}) {
+            assertThat(Identifiers.commandNameProblem(bad)).as(bad).isNotNull();
+        }
+    }
+
+    @Test
     void topics() {
         assertThat(Topics.telemetry("d1")).isEqualTo("devices/d1/telemetry");
         assertThat(Topics.commandsFilter("d1")).isEqualTo("devices/d1/commands/#");

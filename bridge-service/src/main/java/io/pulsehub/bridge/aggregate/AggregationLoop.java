@@ -3,6 +3,7 @@ package io.pulsehub.bridge.aggregate;
 import io.micronaut.context.annotation.Context;
 import io.pulsehub.bridge.config.BridgeConfig;
 import io.pulsehub.bridge.influx.TelemetryStore;
+import io.pulsehub.bridge.metrics.PipelineMeters;
 import io.pulsehub.bridge.stream.Backoff;
 import io.pulsehub.bridge.stream.IngestWatermark;
 import io.pulsehub.bridge.stream.RedisClock;
@@ -45,10 +46,10 @@ class AggregationLoop implements Runnable {
     private boolean leading;
 
     AggregationLoop(final UnifiedJedis redis, final TelemetryStore store, final AggregatePublisher publisher,
-                    final IngestWatermark watermark, final BridgeConfig config) {
+                    final IngestWatermark watermark, final PipelineMeters meters, final BridgeConfig config) {
         this.redis = redis;
         this.progress = new WindowProgress(redis);
-        this.closer = new WindowCloser(store, publisher);
+        this.closer = new WindowCloser(store, publisher, meters);
         this.watermark = watermark;
         this.windows = config.windows();
         this.latenessMillis = config.latenessMillis();

@@ -1,6 +1,7 @@
 package io.pulsehub.bridge.aggregate;
 
 import io.pulsehub.bridge.influx.TelemetryStore;
+import io.pulsehub.bridge.metrics.PipelineMeters;
 import io.pulsehub.contract.Aggregate;
 import org.influxdb.dto.Point;
 
@@ -17,10 +18,12 @@ final class WindowCloser {
 
     private final TelemetryStore store;
     private final AggregatePublisher publisher;
+    private final PipelineMeters meters;
 
-    WindowCloser(final TelemetryStore store, final AggregatePublisher publisher) {
+    WindowCloser(final TelemetryStore store, final AggregatePublisher publisher, final PipelineMeters meters) {
         this.store = store;
         this.publisher = publisher;
+        this.meters = meters;
     }
 
     /** @return the aggregates published, one per device with readings in the window */
@@ -30,6 +33,7 @@ final class WindowCloser {
         final List<Point> points = new ArrayList<>(aggregates.size());
         for (final Aggregate aggregate : aggregates) {
             publisher.publish(aggregate, true);
+            meters.aggregatePublished(false);
             points.add(AggregatePoints.of(aggregate, window));
         }
         store.write(points);
@@ -60,6 +64,7 @@ final class WindowCloser {
         final Aggregate corrected = new Aggregate(deviceId, window.name(), start, start + window.millis(),
                 published.map(previous -> previous.revision() + 1).orElse(1), current.get().metrics());
         publisher.publish(corrected, newest);
+        meters.aggregatePublished(true);
         store.write(List.of(AggregatePoints.of(corrected, window)));
         return Optional.of(corrected);
     }

@@ -1,6 +1,7 @@
 package io.pulsehub.bridge.api;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -25,8 +26,9 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * The device API of the contract. The token is in the answer to provisioning only; afterwards only its hash exists.
- * Every handler runs on the blocking pool: the registry talks to Redis synchronously.
+ * The device API of the contract. A token is in the answer to provisioning or rotation only; otherwise only its hash
+ * exists. Rotating a token or removing a device revokes the old credentials on every broker node at once. Every
+ * handler runs on the blocking pool: the registry talks to Redis synchronously.
  */
 @Controller("/api/devices")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,10 +43,15 @@ class DeviceController {
     record Device(String id, String owner, boolean enabled, long createdAt) {
     }
 
-    private final DeviceRegistry registry;
+    /** Answers carrying a token must not be kept by any cache on the way. */
+    private static final String NO_STORE = "no-store";
 
-    DeviceController(final DeviceRegistry registry) {
+    private final DeviceRegistry registry;
+    private final CredentialRevocations revocations;
+
+    DeviceController(final DeviceRegistry registry, final CredentialRevocations revocations) {
         this.registry = registry;
+        this.revocations = revocations;
     }
 
     /** Any content type: the body is read as JSON whatever the client declared (curl defaults to a form type). */
@@ -59,7 +66,7 @@ class DeviceController {
         try {
             final ProvisionedDevice device = registry.provision(request.id(), request.owner());
             return HttpResponse.created(new Provisioned(device.id(), device.owner(), device.token()),
-                    URI.create("/api/devices/" + device.id()));
+                    URI.create("/api/devices/" + device.id())).header(HttpHeaders.CACHE_CONTROL, NO_STORE);
         } catch (final DeviceAlreadyExistsException e) {
             return HttpResponse.status(HttpStatus.CONFLICT).body(
                     ApiError.ofField("device_exists", DeviceRequest.ID, e.getMessage()));
@@ -82,21 +89,45 @@ class DeviceController {
         return HttpResponse.ok(new Device(record.id(), record.owner(), record.enabled(), record.createdAtMillis()));
     }
 
+    /**
+     * The revocation goes out even when there was no such device: if a first attempt removed the device and then
+     * failed to publish, its retry must still cut the connection.
+     */
     @Delete("/{id}")
     HttpResponse<?> delete(@PathVariable final String id) {
         final Optional<ApiError> invalid = invalidId(id);
         if (invalid.isPresent()) {
             return HttpResponse.badRequest(invalid.get());
         }
-        return registry.delete(id) ? HttpResponse.noContent() : notFound(id);
+        final boolean deleted = registry.delete(id);
+        revocations.revoke(id);
+        return deleted ? HttpResponse.noContent() : notFound(id);
     }
 
-    private static Optional<ApiError> invalidId(final String id) {
+    /** A new token replaces the old one, whose connections are cut; a failed revocation answers 503, retry it. */
+    @Post("/{id}/token")
+    @Consumes(MediaType.ALL)
+    HttpResponse<?> rotateToken(@PathVariable final String id) {
+        final Optional<ApiError> invalid = invalidId(id);
+        if (invalid.isPresent()) {
+            return HttpResponse.badRequest(invalid.get());
+        }
+        final Optional<ProvisionedDevice> rotated = registry.rotateToken(id);
+        if (rotated.isEmpty()) {
+            return notFound(id);
+        }
+        revocations.revoke(id);
+        final ProvisionedDevice device = rotated.get();
+        return HttpResponse.ok(new Provisioned(device.id(), device.owner(), device.token()))
+                .header(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    }
+
+    static Optional<ApiError> invalidId(final String id) {
         final String problem = Identifiers.deviceIdProblem(id);
         return problem == null ? Optional.empty() : Optional.of(ApiError.ofField("invalid_field", "id", problem));
     }
 
-    private static HttpResponse<ApiError> notFound(final String id) {
+    static HttpResponse<ApiError> notFound(final String id) {
         return HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND)
                 .body(ApiError.ofField("device_not_found", "id", "no device '" + id + "'"));
     }

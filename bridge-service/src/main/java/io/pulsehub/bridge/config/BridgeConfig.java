@@ -21,10 +21,29 @@ import java.util.List;
  * @param consumerName    {@code HUB_BRIDGE_CONSUMER}: this instance's consumer in the group, stable across restarts
  * @param claimIdleMillis {@code HUB_BRIDGE_CLAIM_IDLE}: pending entries idle this long are taken over
  * @param batchSize       {@code HUB_BRIDGE_BATCH_SIZE}: entries read per partition and round
+ * @param maxDeliveries   {@code HUB_BRIDGE_MAX_DELIVERIES}: an entry delivered more often goes to the dead letters
+ * @param lag             {@code HUB_HEALTH_LAG_DEGRADED} and {@code HUB_HEALTH_LAG_DOWN}
+ * @param pipelineMetricsIntervalMillis {@code HUB_PIPELINE_METRICS_INTERVAL}: how often the pipeline metrics are
+ *                        sampled and written to InfluxDB
  */
 public record BridgeConfig(URI redisUrl, String influxUrl, String influxDb, String mqttUrl, String adminToken,
                            String serviceToken, StreamLayout streams, List<AggregateWindow> windows,
-                           long latenessMillis, String consumerName, long claimIdleMillis, int batchSize) {
+                           long latenessMillis, String consumerName, long claimIdleMillis, int batchSize,
+                           int maxDeliveries, LagThresholds lag, long pipelineMetricsIntervalMillis) {
+
+    /**
+     * When the age of the oldest entry not yet written makes /health report the stream DEGRADED (still 200) or DOWN
+     * (503).
+     *
+     * @param degradedMillis above this age the stream is DEGRADED
+     * @param downMillis     above this age the stream is DOWN; 0 when lag alone never makes the bridge DOWN
+     */
+    public record LagThresholds(long degradedMillis, long downMillis) {
+
+        public boolean downEnabled() {
+            return downMillis > 0;
+        }
+    }
 
     public BridgeConfig {
         windows = List.copyOf(windows);
@@ -37,7 +56,9 @@ public record BridgeConfig(URI redisUrl, String influxUrl, String influxDb, Stri
                 + ", mqttUrl=" + mqttUrl + ", partitions=" + streams.partitions() + ", windows="
                 + windows.stream().map(AggregateWindow::name).toList() + ", latenessMillis=" + latenessMillis
                 + ", consumerName=" + consumerName + ", claimIdleMillis=" + claimIdleMillis + ", batchSize="
-                + batchSize + "]";
+                + batchSize + ", maxDeliveries=" + maxDeliveries + ", lagDegradedMillis=" + lag.degradedMillis()
+                + ", lagDownMillis=" + (lag.downEnabled() ? Long.toString(lag.downMillis()) : "off")
+                + ", pipelineMetricsIntervalMillis=" + pipelineMetricsIntervalMillis + "]";
     }
 
     /** A Redis URL may carry a password ({@code redis://:secret@host}). */

@@ -31,10 +31,15 @@ public final class BridgeConfigParser {
     public static final String CONSUMER = "HUB_BRIDGE_CONSUMER";
     public static final String CLAIM_IDLE = "HUB_BRIDGE_CLAIM_IDLE";
     public static final String BATCH_SIZE = "HUB_BRIDGE_BATCH_SIZE";
+    public static final String MAX_DELIVERIES = "HUB_BRIDGE_MAX_DELIVERIES";
+    public static final String LAG_DEGRADED = "HUB_HEALTH_LAG_DEGRADED";
+    public static final String LAG_DOWN = "HUB_HEALTH_LAG_DOWN";
+    public static final String PIPELINE_METRICS_INTERVAL = "HUB_PIPELINE_METRICS_INTERVAL";
 
     /** Every setting the bridge reads, for the Micronaut factory to look up. */
     public static final List<String> ALL = List.of(REDIS_URL, INFLUX_URL, INFLUX_DB, MQTT_URL, ADMIN_TOKEN,
-            SERVICE_TOKEN, PARTITIONS, WINDOWS, LATENESS, CONSUMER, CLAIM_IDLE, BATCH_SIZE);
+            SERVICE_TOKEN, PARTITIONS, WINDOWS, LATENESS, CONSUMER, CLAIM_IDLE, BATCH_SIZE, MAX_DELIVERIES,
+            LAG_DEGRADED, LAG_DOWN, PIPELINE_METRICS_INTERVAL);
 
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_]{1,64}");
     private static final Pattern CONSUMER_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -84,8 +89,36 @@ public final class BridgeConfigParser {
             throw new IllegalArgumentException(CLAIM_IDLE + " must be at least 100ms");
         }
         final int batchSize = integer(BATCH_SIZE, valueOr(BATCH_SIZE, "500"), 1, MAX_BATCH);
+        final int maxDeliveries = integer(MAX_DELIVERIES, valueOr(MAX_DELIVERIES, "5"), 1, 1000);
+        final BridgeConfig.LagThresholds lag = lagThresholds();
+        final long pipelineInterval = duration(PIPELINE_METRICS_INTERVAL, valueOr(PIPELINE_METRICS_INTERVAL, "10s"));
+        if (pipelineInterval < 100) {
+            throw new IllegalArgumentException(PIPELINE_METRICS_INTERVAL + " must be at least 100ms");
+        }
         return new BridgeConfig(redisUrl, influxUrl, influxDb, mqttUrl, adminToken, serviceToken, streams, windows,
-                lateness, consumer, claimIdle, batchSize);
+                lateness, consumer, claimIdle, batchSize, maxDeliveries, lag, pipelineInterval);
+    }
+
+    /**
+     * Lag alone makes the bridge DOWN only when asked to: an orchestrator restarting a bridge that is catching up after
+     * an outage would only make it fall further behind.
+     */
+    private BridgeConfig.LagThresholds lagThresholds() {
+        final long degraded = duration(LAG_DEGRADED, valueOr(LAG_DEGRADED, "60s"));
+        if (degraded < 1) {
+            throw new IllegalArgumentException(LAG_DEGRADED + " must be longer than 0ms");
+        }
+        final String downSpec = raw(LAG_DOWN);
+        if (downSpec == null) {
+            defaultsLog.accept(LAG_DOWN + " not set, so stream lag never makes /health answer 503");
+            return new BridgeConfig.LagThresholds(degraded, 0);
+        }
+        final long down = duration(LAG_DOWN, downSpec);
+        if (down <= degraded) {
+            throw new IllegalArgumentException(LAG_DOWN + " must be longer than " + LAG_DEGRADED + " ("
+                    + degraded + "ms)");
+        }
+        return new BridgeConfig.LagThresholds(degraded, down);
     }
 
     private String raw(final String name) {

@@ -11,7 +11,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulsehub.bridge.aggregate.AggregatePublisher;
+import io.pulsehub.bridge.config.BridgeConfig;
 import io.pulsehub.bridge.influx.TelemetryStore;
+import io.pulsehub.bridge.stream.DeadLetterQueue;
 import io.pulsehub.bridge.stream.StreamBacklog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /health}, without authentication: UP (200) only when Redis, InfluxDB and the MQTT broker are all
- * reachable, otherwise 503 naming the parts that are DOWN. Also shows the stream backlog, the lag of the bridge.
+ * {@code GET /health}, without authentication. DOWN (503) when Redis, InfluxDB or the MQTT broker is unreachable, or
+ * when the oldest entry not yet written is older than {@code HUB_HEALTH_LAG_DOWN} (if set); DEGRADED (200) when it is
+ * older than {@code HUB_HEALTH_LAG_DEGRADED}; otherwise UP (200). The {@code stream} component shows the lag and the
+ * dead letters.
  */
 @Controller("/health")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,19 +34,18 @@ import java.util.Map;
 class HealthController {
 
     private static final Logger log = LoggerFactory.getLogger(HealthController.class);
-    static final String UP = "UP";
-    static final String DOWN = "DOWN";
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Component(String status, String error, Long pending, Long oldestPendingAgeMs) {
+    record Component(String status, String error, Long pending, Long undelivered, Long backlog,
+                     Long oldestPendingAgeMs, Long deadLetters, Long degradedAfterMs, Long downAfterMs) {
 
         static Component up() {
-            return new Component(UP, null, null, null);
+            return new Component(HealthStatus.UP.name(), null, null, null, null, null, null, null, null);
         }
 
         static Component down(final String error) {
-            return new Component(DOWN, error, null, null);
+            return new Component(HealthStatus.DOWN.name(), error, null, null, null, null, null, null, null);
         }
     }
 
@@ -54,43 +57,53 @@ class HealthController {
     private final TelemetryStore influx;
     private final AggregatePublisher mqtt;
     private final StreamBacklog backlog;
+    private final DeadLetterQueue deadLetters;
+    private final BridgeConfig.LagThresholds thresholds;
 
     HealthController(final UnifiedJedis redis, final TelemetryStore influx, final AggregatePublisher mqtt,
-                     final StreamBacklog backlog) {
+                     final StreamBacklog backlog, final DeadLetterQueue deadLetters, final BridgeConfig config) {
         this.redis = redis;
         this.influx = influx;
         this.mqtt = mqtt;
         this.backlog = backlog;
+        this.deadLetters = deadLetters;
+        this.thresholds = config.lag();
     }
 
     @Get
     HttpResponse<Health> health() {
         final Map<String, Component> components = new LinkedHashMap<>();
-        components.put("redis", redis());
-        components.put("influxdb", influxdb());
+        components.put("redis", check(redis::ping, "Redis"));
+        components.put("influxdb", check(influx::ping, "InfluxDB"));
         components.put("mqtt", mqtt.isConnected() ? Component.up() : Component.down("not connected to the broker"));
-        final boolean up = components.values().stream().allMatch(component -> UP.equals(component.status()));
-        final Health health = new Health(up ? UP : DOWN, components);
-        return up ? HttpResponse.ok(health) : HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(health);
+        components.put("stream", stream());
+        final HealthStatus overall = HealthStatus.worst(components.values().stream()
+                .map(component -> HealthStatus.valueOf(component.status())).toList());
+        final Health health = new Health(overall.name(), components);
+        return overall == HealthStatus.DOWN ? HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(health)
+                : HttpResponse.ok(health);
     }
 
-    private Component redis() {
+    private Component stream() {
         try {
-            redis.ping();
             final StreamBacklog.Lag lag = backlog.current();
-            return new Component(UP, null, lag.pending(), lag.oldestPendingAgeMillis());
+            final long dead = deadLetters.size();
+            final HealthStatus status = HealthStatus.ofLag(lag.oldestPendingAgeMillis(), thresholds);
+            return new Component(status.name(), null, lag.pending(), lag.undelivered(), lag.backlog(),
+                    lag.oldestPendingAgeMillis(), dead, thresholds.degradedMillis(),
+                    thresholds.downEnabled() ? thresholds.downMillis() : null);
         } catch (final RuntimeException e) {
-            log.debug("Redis health check failed", e);
-            return Component.down(e.getClass().getSimpleName() + ": " + e.getMessage());
+            log.debug("Stream lag check failed", e);
+            return Component.down("lag unknown: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    private Component influxdb() {
+    private static Component check(final Runnable ping, final String what) {
         try {
-            influx.ping();
+            ping.run();
             return Component.up();
         } catch (final RuntimeException e) {
-            log.debug("InfluxDB health check failed", e);
+            log.debug("{} health check failed", what, e);
             return Component.down(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

@@ -35,10 +35,18 @@ final class EntryBatch {
         this.deadLetters = deadLetters;
     }
 
-    static EntryBatch decode(final List<Delivery> deliveries) {
+    /**
+     * @param maxDeliveries an entry delivered more often than this goes to the dead letters unread: it has stopped
+     *                      or crashed a consumer that many times already
+     */
+    static EntryBatch decode(final List<Delivery> deliveries, final int maxDeliveries) {
         final List<Decoded> decoded = new ArrayList<>(deliveries.size());
         final List<DeadLetter> dead = new ArrayList<>();
         for (final Delivery delivery : deliveries) {
+            if (delivery.deliveries() > maxDeliveries) {
+                dead.add(new DeadLetter(delivery, tooManyDeliveries(delivery.deliveries(), maxDeliveries)));
+                continue;
+            }
             if (delivery.fields() == null || delivery.fields().isEmpty()) {
                 dead.add(new DeadLetter(delivery, "entry was deleted from the stream before it was written"));
                 continue;
@@ -51,6 +59,11 @@ final class EntryBatch {
             }
         }
         return new EntryBatch(decoded, dead);
+    }
+
+    static String tooManyDeliveries(final long deliveries, final int maxDeliveries) {
+        return "delivered " + deliveries + " times without being written; HUB_BRIDGE_MAX_DELIVERIES is "
+                + maxDeliveries;
     }
 
     boolean isEmpty() {

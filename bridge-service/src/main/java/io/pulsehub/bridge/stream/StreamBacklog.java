@@ -4,12 +4,21 @@ import io.pulsehub.bridge.config.BridgeConfig;
 import jakarta.inject.Singleton;
 import redis.clients.jedis.UnifiedJedis;
 
-/** How far the group lags behind the devices: entries delivered but not acknowledged, and the oldest one's age. */
+/** How far the group lags behind the devices, over all partitions and all consumers of the group. */
 @Singleton
 public class StreamBacklog {
 
-    /** @param oldestPendingAgeMillis 0 when nothing is pending */
-    public record Lag(long pending, long oldestPendingAgeMillis) {
+    /**
+     * @param pending                entries delivered to a consumer and not acknowledged yet
+     * @param undelivered            entries no consumer has read yet
+     * @param oldestPendingAgeMillis age of the oldest entry not written yet, pending or undelivered; 0 when none
+     */
+    public record Lag(long pending, long undelivered, long oldestPendingAgeMillis) {
+
+        /** Entries not written to InfluxDB yet. */
+        public long backlog() {
+            return pending + undelivered;
+        }
     }
 
     private final UnifiedJedis redis;
@@ -20,10 +29,12 @@ public class StreamBacklog {
         this.streams = new TelemetryStreams(redis, config.streams(), config.consumerName());
     }
 
+    /** Asks Redis now (three round trips). */
     public Lag current() {
-        final TelemetryStreams.Backlog backlog = streams.backlog();
-        final long age = backlog.oldestPendingMillis() < 0 ? 0
-                : Math.max(0, RedisClock.millis(redis) - backlog.oldestPendingMillis());
-        return new Lag(backlog.pending(), age);
+        final TelemetryStreams.Lag lag = streams.lag();
+        // Entry ids are Redis times, so the age is measured on Redis's clock.
+        final long age = lag.oldestUnwrittenMillis() < 0 ? 0
+                : Math.max(0, RedisClock.millis(redis) - lag.oldestUnwrittenMillis());
+        return new Lag(lag.pending(), lag.undelivered(), age);
     }
 }

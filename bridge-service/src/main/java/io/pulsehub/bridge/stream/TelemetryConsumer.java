@@ -4,10 +4,12 @@ import io.micronaut.context.annotation.Context;
 import io.pulsehub.bridge.aggregate.LateReadings;
 import io.pulsehub.bridge.config.BridgeConfig;
 import io.pulsehub.bridge.influx.TelemetryStore;
+import io.pulsehub.bridge.metrics.PipelineMeters;
 import io.pulsehub.contract.StreamLayout;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.influxdb.InfluxDBException;
+import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -35,7 +37,9 @@ class TelemetryConsumer implements Runnable {
     private final TelemetryStore store;
     private final IngestWatermark watermark;
     private final LateReadings lateReadings;
+    private final PipelineMeters meters;
     private final int batchSize;
+    private final int maxDeliveries;
     private final long claimIdleMillis;
     private final long claimIntervalMillis;
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -43,18 +47,21 @@ class TelemetryConsumer implements Runnable {
 
     private volatile boolean running = true;
     private boolean readingOwnPending = true;
+    private boolean isolating;
     private boolean groupsReady;
     private boolean databaseReady;
     private long nextClaimAt;
     private long nextTrimAt;
 
     TelemetryConsumer(final UnifiedJedis redis, final TelemetryStore store, final IngestWatermark watermark,
-                      final BridgeConfig config) {
+                      final PipelineMeters meters, final BridgeConfig config) {
         this.streams = new TelemetryStreams(redis, config.streams(), config.consumerName());
         this.store = store;
         this.watermark = watermark;
+        this.meters = meters;
         this.lateReadings = new LateReadings(config.windows(), config.latenessMillis());
         this.batchSize = config.batchSize();
+        this.maxDeliveries = config.maxDeliveries();
         this.claimIdleMillis = config.claimIdleMillis();
         // Claiming and trimming share one rhythm: half the claim idle time, at most 10 s.
         this.claimIntervalMillis = Math.max(100, Math.min(config.claimIdleMillis() / 2, 10_000));
@@ -139,18 +146,26 @@ class TelemetryConsumer implements Runnable {
             log.debug("Trimmed {} acknowledged entries", trimmed);
         }
         if (readingOwnPending) {
-            final List<Delivery> pending = streams.readOwnPending(batchSize);
-            if (pending.isEmpty()) {
+            final TelemetryStreams.OwnPending pending = streams.readOwnPending(batchSize);
+            if (pending.deliveries().isEmpty()) {
                 readingOwnPending = false;
+                isolating = false;
             } else {
-                log.info("Processing {} entries left pending from before", pending.size());
-                process(EntryBatch.decode(pending));
+                if (pending.isolating() && !isolating) {
+                    log.warn("Entries left pending were delivered {}+ times without being acknowledged; handling "
+                            + "them one at a time so that only a failing entry goes to the dead letters",
+                            TelemetryStreams.ISOLATE_FROM_DELIVERIES);
+                } else if (!pending.isolating()) {
+                    log.info("Processing {} entries left pending from before", pending.deliveries().size());
+                }
+                isolating = pending.isolating();
+                process(EntryBatch.decode(pending.deliveries(), maxDeliveries));
             }
             return;
         }
         final long readAt = streams.serverTimeMillis();
         final TelemetryStreams.Read read = streams.readNew(batchSize, BLOCK_MILLIS);
-        if (!process(EntryBatch.decode(read.deliveries()))) {
+        if (!process(EntryBatch.decode(read.deliveries(), maxDeliveries))) {
             return;
         }
         if (read.drained()) {
@@ -166,6 +181,7 @@ class TelemetryConsumer implements Runnable {
         if (batch.isEmpty()) {
             return true;
         }
+        meters.batchRead(batch.size());
         if (!writeAll(batch)) {
             return false;
         }
@@ -173,6 +189,7 @@ class TelemetryConsumer implements Runnable {
         while (true) {
             try {
                 streams.settle(batch.acks(), batch.deadLetters(), batch.lateMarks(lateReadings));
+                meters.settled(batch.size(), batch.deadLetters().size());
                 if (!batch.deadLetters().isEmpty()) {
                     batch.deadLetters().forEach(dead -> log.warn("Entry {} of {} moved to {}: {}",
                             dead.delivery().id(), dead.delivery().stream(),
@@ -200,7 +217,7 @@ class TelemetryConsumer implements Runnable {
         while (true) {
             try {
                 ensureDatabase();
-                store.write(batch.points());
+                write(batch.points());
                 return true;
             } catch (final RuntimeException e) {
                 if (TelemetryStore.refusesThePoints(e)) {
@@ -219,7 +236,7 @@ class TelemetryConsumer implements Runnable {
             final Backoff backoff = new Backoff();
             while (true) {
                 try {
-                    store.write(entry.points());
+                    write(entry.points());
                     break;
                 } catch (final RuntimeException e) {
                     if (TelemetryStore.refusesThePoints(e)) {
@@ -233,6 +250,21 @@ class TelemetryConsumer implements Runnable {
             }
         }
         return true;
+    }
+
+    /** Every telemetry write goes through here, so that its latency and outcome are measured. */
+    private void write(final List<Point> points) {
+        if (points.isEmpty()) {
+            return;
+        }
+        final long started = System.nanoTime();
+        try {
+            store.write(points);
+        } catch (final RuntimeException e) {
+            meters.writeFailed(TelemetryStore.refusesThePoints(e));
+            throw e;
+        }
+        meters.written(points.size(), System.nanoTime() - started);
     }
 
     private boolean retryAfter(final RuntimeException e, final Backoff backoff, final int entries)

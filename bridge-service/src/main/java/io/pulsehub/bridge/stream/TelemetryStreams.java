@@ -8,14 +8,18 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.XTrimParams;
+import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamEntryBinary;
 import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
 import redis.clients.jedis.resps.StreamPendingSummary;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,13 @@ final class TelemetryStreams {
     private static final StreamEntryID PENDING_FROM_START = new StreamEntryID(0, 0);
     private static final byte[] GROUP = StreamLayout.CONSUMER_GROUP.getBytes(StandardCharsets.UTF_8);
     private static final byte[] DEAD_LETTERS = StreamLayout.DEAD_LETTER_STREAM.getBytes(StandardCharsets.UTF_8);
-    private static final Set<String> DEAD_LETTER_FIELDS = Set.of("stream", "id", "reason");
+
+    /** Own pending entries read, and whether they were read one at a time to isolate a failing entry. */
+    record OwnPending(List<Delivery> deliveries, boolean isolating) {
+    }
+
+    /** See {@link #readOwnPending}: a first redelivery is common (any crash), a second one is suspicious. */
+    static final long ISOLATE_FROM_DELIVERIES = 2;
 
     /** What one read returned, and whether it emptied every stream it asked (fewer entries than asked for). */
     record Read(List<Delivery> deliveries, boolean drained) {
@@ -37,6 +47,16 @@ final class TelemetryStreams {
     /** The pending entries of the whole group: how many, and the oldest one's Redis time (or -1 when none). */
     record Backlog(long pending, long oldestPendingMillis) {
     }
+
+    /**
+     * What the group has not written yet over all streams: entries delivered and not acknowledged, entries not
+     * delivered at all, and the Redis time of the oldest of either (or -1 when there is none).
+     */
+    record Lag(long pending, long undelivered, long oldestUnwrittenMillis) {
+    }
+
+    /** Counting undelivered entries one by one is the fallback when Redis cannot tell the lag; it stops here. */
+    static final int UNDELIVERED_COUNT_CAP = 10_000;
 
     private final UnifiedJedis redis;
     private final List<String> keys;
@@ -71,13 +91,76 @@ final class TelemetryStreams {
         return RedisClock.millis(redis);
     }
 
-    /** This consumer's entries that were delivered but not acknowledged (after a crash or a claim). */
-    List<Delivery> readOwnPending(final int countPerStream) {
+    /**
+     * This consumer's entries that were delivered but not acknowledged (after a crash or a claim), each with its
+     * delivery count. Reading them delivers them once more, which Redis counts: an entry that keeps crashing or
+     * stalling its consumers shows up here with a growing count.
+     *
+     * <p>Once some of them were delivered {@link #ISOLATE_FROM_DELIVERIES} times, a whole batch has failed to be
+     * acknowledged at least twice; they are then read one at a time, so that only the entry at fault keeps counting
+     * towards the dead letters, not the innocent ones that happened to share its batch.
+     */
+    OwnPending readOwnPending(final int countPerStream) {
+        final Map<String, Response<List<StreamPendingEntry>>> replies = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (final String key : keys) {
+                replies.put(key, pipeline.xpending(key, StreamLayout.CONSUMER_GROUP,
+                        XPendingParams.xPendingParams().count(countPerStream).consumer(consumerName)));
+            }
+            pipeline.sync();
+        }
+        String mostDelivered = null;
+        long most = -1;
+        for (final Map.Entry<String, Response<List<StreamPendingEntry>>> reply : replies.entrySet()) {
+            for (final StreamPendingEntry pending : reply.getValue().get()) {
+                if (pending.getDeliveredTimes() > most) {
+                    most = pending.getDeliveredTimes();
+                    mostDelivered = reply.getKey();
+                }
+            }
+        }
+        if (mostDelivered == null) {
+            return new OwnPending(List.of(), false);
+        }
+        final boolean isolating = most >= ISOLATE_FROM_DELIVERIES;
         final Map<byte[], StreamEntryID> from = new LinkedHashMap<>();
-        for (final String key : keys) {
+        for (final String key : isolating ? List.of(mostDelivered) : keys) {
             from.put(key.getBytes(StandardCharsets.UTF_8), PENDING_FROM_START);
         }
-        return read(XReadGroupParams.xReadGroupParams().count(countPerStream), countPerStream, from).deliveries();
+        final int count = isolating ? 1 : countPerStream;
+        final List<Delivery> deliveries =
+                read(XReadGroupParams.xReadGroupParams().count(count), count, from).deliveries();
+        return new OwnPending(deliveries.isEmpty() ? deliveries : withDeliveryCounts(deliveries), isolating);
+    }
+
+    /** Asks XPENDING, per stream, for the delivery counts of the entries just read. */
+    private List<Delivery> withDeliveryCounts(final List<Delivery> deliveries) {
+        final Map<String, List<Delivery>> byStream = new LinkedHashMap<>();
+        for (final Delivery delivery : deliveries) {
+            byStream.computeIfAbsent(delivery.stream(), key -> new ArrayList<>()).add(delivery);
+        }
+        final Map<String, Response<List<StreamPendingEntry>>> replies = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (final Map.Entry<String, List<Delivery>> stream : byStream.entrySet()) {
+                final List<Delivery> entries = stream.getValue();
+                // XREADGROUP returns a stream's entries in id order.
+                replies.put(stream.getKey(), pipeline.xpending(stream.getKey(), StreamLayout.CONSUMER_GROUP,
+                        XPendingParams.xPendingParams(entries.get(0).id(), entries.get(entries.size() - 1).id(),
+                                entries.size()).consumer(consumerName)));
+            }
+            pipeline.sync();
+        }
+        final List<Delivery> counted = new ArrayList<>(deliveries.size());
+        for (final Map.Entry<String, List<Delivery>> stream : byStream.entrySet()) {
+            final Map<StreamEntryID, Long> counts = new HashMap<>();
+            for (final StreamPendingEntry pending : replies.get(stream.getKey()).get()) {
+                counts.put(pending.getID(), pending.getDeliveredTimes());
+            }
+            for (final Delivery delivery : stream.getValue()) {
+                counted.add(delivery.withDeliveries(counts.getOrDefault(delivery.id(), 0L)));
+            }
+        }
+        return counted;
     }
 
     /** Entries never delivered to any consumer of the group; waits up to {@code blockMillis} for one. */
@@ -159,13 +242,13 @@ final class TelemetryStreams {
 
     static Map<byte[], byte[]> deadLetterFields(final DeadLetter dead) {
         final Map<byte[], byte[]> fields = new LinkedHashMap<>();
-        fields.put(bytes("stream"), bytes(dead.delivery().stream()));
-        fields.put(bytes("id"), bytes(dead.delivery().id().toString()));
-        fields.put(bytes("reason"), bytes(dead.reason()));
+        fields.put(bytes(DeadLetterQueue.STREAM_FIELD), bytes(dead.delivery().stream()));
+        fields.put(bytes(DeadLetterQueue.ID_FIELD), bytes(dead.delivery().id().toString()));
+        fields.put(bytes(DeadLetterQueue.REASON_FIELD), bytes(dead.reason()));
         if (dead.delivery().fields() != null) {
             for (final Map.Entry<byte[], byte[]> field : dead.delivery().fields().entrySet()) {
                 // The three fields above are what a replay needs; an original field may not hide them.
-                if (!DEAD_LETTER_FIELDS.contains(new String(field.getKey(), StandardCharsets.UTF_8))) {
+                if (!DeadLetterQueue.OWN_FIELDS.contains(new String(field.getKey(), StandardCharsets.UTF_8))) {
                     fields.put(field.getKey(), field.getValue());
                 }
             }
@@ -193,6 +276,110 @@ final class TelemetryStreams {
             }
         }
         return new Backlog(pending, oldest);
+    }
+
+    /**
+     * What the group has not written yet, in two round trips for all streams together. Redis's own count of the
+     * undelivered entries (XINFO GROUPS lag) is used only where an entry after the last delivered one exists: after
+     * an XDEL, Redis 7.0 may count entries that are not there, or none at all.
+     */
+    Lag lag() {
+        final List<Response<List<StreamGroupInfo>>> groupReplies = new ArrayList<>(keys.size());
+        final List<Response<StreamPendingSummary>> pendingReplies = new ArrayList<>(keys.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (final String key : keys) {
+                groupReplies.add(pipeline.xinfoGroups(key));
+                pendingReplies.add(pipeline.xpending(key, StreamLayout.CONSUMER_GROUP));
+            }
+            pipeline.sync();
+        }
+        long pending = 0;
+        long oldestMillis = -1;
+        final Map<String, StreamGroupInfo> groups = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            final StreamGroupInfo group = ourGroup(groupReplies.get(i));
+            if (group == null) {
+                continue; // no stream or no group yet: the consumer creates them, nothing was delivered
+            }
+            groups.put(keys.get(i), group);
+            final StreamPendingSummary summary = pendingReplies.get(i).get();
+            pending += summary.getTotal();
+            if (summary.getTotal() > 0 && summary.getMinId() != null) {
+                oldestMillis = earlier(oldestMillis, summary.getMinId().getTime());
+            }
+        }
+        final Map<String, Response<List<StreamEntry>>> firstUndelivered = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            groups.forEach((key, group) -> firstUndelivered.put(key,
+                    pipeline.xrange(key, after(group.getLastDeliveredId()), null, 1)));
+            pipeline.sync();
+        }
+        long undelivered = 0;
+        final Map<String, StreamEntryID> uncounted = new LinkedHashMap<>();
+        for (final Map.Entry<String, Response<List<StreamEntry>>> reply : firstUndelivered.entrySet()) {
+            final List<StreamEntry> first = reply.getValue().get();
+            if (first.isEmpty()) {
+                continue;
+            }
+            oldestMillis = earlier(oldestMillis, first.get(0).getID().getTime());
+            final long lag = lagOf(groups.get(reply.getKey()));
+            if (lag > 0) {
+                undelivered += lag;
+            } else {
+                uncounted.put(reply.getKey(), first.get(0).getID());
+            }
+        }
+        if (!uncounted.isEmpty()) {
+            final List<Response<List<StreamEntry>>> counted = new ArrayList<>(uncounted.size());
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                uncounted.forEach((key, from) -> counted.add(
+                        pipeline.xrange(key, from, null, UNDELIVERED_COUNT_CAP)));
+                pipeline.sync();
+            }
+            for (final Response<List<StreamEntry>> reply : counted) {
+                undelivered += reply.get().size();
+            }
+        }
+        return new Lag(pending, undelivered, oldestMillis);
+    }
+
+    private static StreamEntryID after(final StreamEntryID id) {
+        return new StreamEntryID(id.getTime(), id.getSequence() + 1);
+    }
+
+    private static long earlier(final long current, final long candidate) {
+        return current < 0 ? candidate : Math.min(current, candidate);
+    }
+
+    /** XINFO GROUPS "lag" (Redis 7): undelivered entries of the group, or -1 where Redis cannot tell (nil). */
+    private static long lagOf(final StreamGroupInfo group) {
+        final Object lag = group.getGroupInfo().get("lag");
+        if (lag instanceof Number number) {
+            return number.longValue();
+        }
+        if (lag instanceof byte[] bytes) {
+            try {
+                return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
+            } catch (final NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static StreamGroupInfo ourGroup(final Response<List<StreamGroupInfo>> reply) {
+        final List<StreamGroupInfo> groups;
+        try {
+            groups = reply.get();
+        } catch (final JedisDataException e) {
+            return null; // ERR no such key
+        }
+        for (final StreamGroupInfo group : groups) {
+            if (StreamLayout.CONSUMER_GROUP.equals(group.getName())) {
+                return group;
+            }
+        }
+        return null;
     }
 
     /**

@@ -128,6 +128,56 @@ class DeviceApiIT {
     }
 
     @Test
+    void rotatingTheTokenReplacesItAndRevokesTheOldCredentialsOnEveryBroker() {
+        final String oldToken = json(post("{\"id\":\"api-rot\",\"owner\":\"dora\"}", BEARER)).path("token").asText();
+        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+            final HttpResponse<String> rotated = call("POST", "/api/devices/api-rot/token", BEARER);
+
+            assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+            assertThat(rotated.headers().firstValue("Cache-Control")).contains("no-store");
+            final JsonNode credentials = json(rotated);
+            assertThat(credentials.properties()).extracting(Map.Entry::getKey)
+                    .containsExactlyInAnyOrder("id", "owner", "token");
+            assertThat(credentials.path("id").asText()).isEqualTo("api-rot");
+            assertThat(credentials.path("owner").asText()).isEqualTo("dora");
+            final String newToken = credentials.path("token").asText();
+            assertThat(newToken).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(oldToken);
+            final DeviceRecord stored = new DeviceRegistry(jedis).find("api-rot").orElseThrow();
+            assertThat(stored.acceptsToken(newToken)).isTrue();
+            assertThat(stored.acceptsToken(oldToken)).isFalse();
+            assertThat(jedis.hgetAll(DeviceRegistry.deviceKey("api-rot")).values()).doesNotContain(newToken);
+            revocations.awaitExactly("api-rot");
+        }
+    }
+
+    @Test
+    void deletingADeviceRevokesItsCredentialsEvenOnARetry() {
+        assertThat(post("{\"id\":\"api-del\",\"owner\":\"dora\"}", BEARER).statusCode()).isEqualTo(201);
+        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+            assertThat(call("DELETE", "/api/devices/api-del", BEARER).statusCode()).isEqualTo(204);
+            // A retry of a delete whose revocation failed must still revoke.
+            assertError(call("DELETE", "/api/devices/api-del", BEARER), 404, "device_not_found", "id");
+
+            revocations.awaitExactly("api-del", "api-del");
+        }
+    }
+
+    @Test
+    void refusesToRotateWhatCannotBeRotatedAndRevokesNothing() {
+        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+            assertError(call("POST", "/api/devices/api-ghost/token", BEARER), 404, "device_not_found", "id");
+            assertError(call("POST", "/api/devices/bad%2Bid/token", BEARER), 400, "invalid_field", "id");
+            assertError(call("POST", "/api/devices/api-ghost/token", null), 401, "unauthorized", null);
+            assertError(call("GET", "/api/devices/api-ghost/token", BEARER), 405, "method_not_allowed", null);
+
+            // The last one is told; none of the refused ones was.
+            assertThat(post("{\"id\":\"api-marker\",\"owner\":\"dora\"}", BEARER).statusCode()).isEqualTo(201);
+            assertThat(call("POST", "/api/devices/api-marker/token", BEARER).statusCode()).isEqualTo(200);
+            revocations.awaitExactly("api-marker");
+        }
+    }
+
+    @Test
     void refusesADuplicateIdWithConflict() {
         assertThat(post("{\"id\":\"api-dup\",\"owner\":\"bob\"}", BEARER).statusCode()).isEqualTo(201);
 
@@ -188,7 +238,9 @@ class DeviceApiIT {
         final JsonNode health = json(response);
         assertThat(health.path("status").asText()).isEqualTo("DOWN");
         assertThat(health.path("components").path("redis").path("status").asText()).isEqualTo("UP");
-        assertThat(health.path("components").path("redis").path("pending").asLong()).isZero();
+        assertThat(health.path("components").path("stream").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("components").path("stream").path("pending").isNumber()).isTrue();
+        assertThat(health.path("components").path("stream").path("deadLetters").isNumber()).isTrue();
         assertThat(health.path("components").path("influxdb").path("status").asText()).isEqualTo("UP");
         assertThat(health.path("components").path("mqtt").path("status").asText()).isEqualTo("DOWN");
         assertThat(health.path("components").path("mqtt").path("error").asText()).isNotBlank();

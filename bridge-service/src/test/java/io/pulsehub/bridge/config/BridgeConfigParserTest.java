@@ -41,7 +41,14 @@ class BridgeConfigParserTest {
         assertThat(config.consumerName()).isEqualTo("host-1");
         assertThat(config.claimIdleMillis()).isEqualTo(30_000);
         assertThat(config.batchSize()).isEqualTo(500);
-        assertThat(defaults).hasSize(10).contains("HUB_REDIS_URL not set, using redis://127.0.0.1:6379",
+        assertThat(config.maxDeliveries()).isEqualTo(5);
+        assertThat(config.lag()).isEqualTo(new BridgeConfig.LagThresholds(60_000, 0));
+        assertThat(config.lag().downEnabled()).isFalse();
+        assertThat(config.pipelineMetricsIntervalMillis()).isEqualTo(10_000);
+        assertThat(defaults).hasSize(14).contains(
+                "HUB_BRIDGE_MAX_DELIVERIES not set, using 5",
+                "HUB_HEALTH_LAG_DOWN not set, so stream lag never makes /health answer 503",
+                "HUB_REDIS_URL not set, using redis://127.0.0.1:6379",
                 "HUB_AGGREGATE_WINDOWS not set, using 1m", "HUB_BRIDGE_CONSUMER not set, using host-1");
     }
 
@@ -58,6 +65,10 @@ class BridgeConfigParserTest {
         settings.put("HUB_BRIDGE_CONSUMER", "bridge-a");
         settings.put("HUB_BRIDGE_CLAIM_IDLE", "5s");
         settings.put("HUB_BRIDGE_BATCH_SIZE", "50");
+        settings.put("HUB_BRIDGE_MAX_DELIVERIES", "3");
+        settings.put("HUB_HEALTH_LAG_DEGRADED", "30s");
+        settings.put("HUB_HEALTH_LAG_DOWN", "5m");
+        settings.put("HUB_PIPELINE_METRICS_INTERVAL", "500ms");
 
         final BridgeConfig config = parse(settings);
 
@@ -70,6 +81,19 @@ class BridgeConfigParserTest {
         assertThat(config.consumerName()).isEqualTo("bridge-a");
         assertThat(config.claimIdleMillis()).isEqualTo(5_000);
         assertThat(config.batchSize()).isEqualTo(50);
+        assertThat(config.maxDeliveries()).isEqualTo(3);
+        assertThat(config.lag()).isEqualTo(new BridgeConfig.LagThresholds(30_000, 300_000));
+        assertThat(config.pipelineMetricsIntervalMillis()).isEqualTo(500);
+    }
+
+    @Test
+    void refusesALagDownThresholdThatIsNotAboveTheDegradedOne() {
+        final Map<String, String> settings = required();
+        settings.put("HUB_HEALTH_LAG_DEGRADED", "1m");
+        settings.put("HUB_HEALTH_LAG_DOWN", "30s");
+
+        assertThatThrownBy(() -> parse(settings))
+                .hasMessage("HUB_HEALTH_LAG_DOWN must be longer than HUB_HEALTH_LAG_DEGRADED (60000ms)");
     }
 
     @Test
@@ -93,17 +117,21 @@ class BridgeConfigParserTest {
 
     @Test
     void namesTheBadSetting() {
-        final Map<String, String> bad = Map.of(
-                "HUB_REDIS_URL", "http://localhost:6379",
-                "HUB_INFLUX_URL", "influx:8086",
-                "HUB_INFLUX_DB", "pulse hub",
-                "HUB_MQTT_URL", "mqtt://x:1883",
-                "HUB_STREAM_PARTITIONS", "0",
-                "HUB_AGGREGATE_WINDOWS", "1m,fast",
-                "HUB_AGGREGATE_LATENESS", "2 seconds",
-                "HUB_BRIDGE_CONSUMER", "has space",
-                "HUB_BRIDGE_CLAIM_IDLE", "10ms",
-                "HUB_BRIDGE_BATCH_SIZE", "many");
+        final Map<String, String> bad = Map.ofEntries(
+                Map.entry("HUB_REDIS_URL", "http://localhost:6379"),
+                Map.entry("HUB_INFLUX_URL", "influx:8086"),
+                Map.entry("HUB_INFLUX_DB", "pulse hub"),
+                Map.entry("HUB_MQTT_URL", "mqtt://x:1883"),
+                Map.entry("HUB_STREAM_PARTITIONS", "0"),
+                Map.entry("HUB_AGGREGATE_WINDOWS", "1m,fast"),
+                Map.entry("HUB_AGGREGATE_LATENESS", "2 seconds"),
+                Map.entry("HUB_BRIDGE_CONSUMER", "has space"),
+                Map.entry("HUB_BRIDGE_CLAIM_IDLE", "10ms"),
+                Map.entry("HUB_BRIDGE_BATCH_SIZE", "many"),
+                Map.entry("HUB_BRIDGE_MAX_DELIVERIES", "0"),
+                Map.entry("HUB_HEALTH_LAG_DEGRADED", "soon"),
+                Map.entry("HUB_HEALTH_LAG_DOWN", "later"),
+                Map.entry("HUB_PIPELINE_METRICS_INTERVAL", "50ms"));
         for (final Map.Entry<String, String> setting : bad.entrySet()) {
             final Map<String, String> settings = required();
             settings.put(setting.getKey(), setting.getValue());

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EntryBatchTest {
 
     private static final long TS = 1_732_330_000_123L;
+    private static final int MAX = 5;
 
     private static Delivery delivery(final String stream, final long millis, final Map<byte[], byte[]> fields) {
         return new Delivery(stream, new StreamEntryID(millis, 0), fields);
@@ -32,7 +33,7 @@ class EntryBatchTest {
         final Delivery foreign = delivery("s:0", TS + 2, Map.of("x".getBytes(), "y".getBytes()));
         final Delivery deleted = delivery("s:1", TS + 3, null);
 
-        final EntryBatch batch = EntryBatch.decode(List.of(good, badPayload, foreign, deleted));
+        final EntryBatch batch = EntryBatch.decode(List.of(good, badPayload, foreign, deleted), MAX);
 
         assertThat(batch.decoded()).extracting(EntryBatch.Decoded::deviceId).containsExactly("d1");
         assertThat(batch.points()).hasSize(2);
@@ -47,9 +48,25 @@ class EntryBatchTest {
     }
 
     @Test
+    void anEntryDeliveredMoreThanTheLimitIsDeadLetteredUnreadEvenWhenItIsValid() {
+        final Map<byte[], byte[]> fields = entry("d1", "{\"t\":1}");
+        final Delivery atLimit = delivery("s:0", TS, fields).withDeliveries(MAX);
+        final Delivery overLimit = delivery("s:0", TS + 1, fields).withDeliveries(MAX + 1);
+        final Delivery unknownCount = delivery("s:1", TS + 2, fields).withDeliveries(0);
+
+        final EntryBatch batch = EntryBatch.decode(List.of(atLimit, overLimit, unknownCount), MAX);
+
+        assertThat(batch.decoded()).extracting(EntryBatch.Decoded::delivery).containsExactly(atLimit, unknownCount);
+        assertThat(batch.deadLetters()).containsExactly(new DeadLetter(overLimit,
+                "delivered 6 times without being written; HUB_BRIDGE_MAX_DELIVERIES is 5"));
+        assertThat(batch.acks()).containsOnly(Map.entry("s:0", List.of(atLimit.id(), overLimit.id())),
+                Map.entry("s:1", List.of(unknownCount.id())));
+    }
+
+    @Test
     void anEntryInfluxRefusesMovesToTheDeadLettersButIsStillAcknowledged() {
         final Delivery delivery = delivery("s:0", TS, entry("d1", "{\"t\":1}"));
-        final EntryBatch batch = EntryBatch.decode(List.of(delivery));
+        final EntryBatch batch = EntryBatch.decode(List.of(delivery), MAX);
 
         batch.refuse(batch.decoded().get(0), "InfluxDB refused the points: field type conflict");
 
@@ -67,7 +84,7 @@ class EntryBatchTest {
         final Delivery live = delivery("s:0", TS, entry("d2", "{\"ts\":" + TS + ",\"t\":1}"));
         final AggregateWindow minute = new AggregateWindow("1m", 60_000);
 
-        final Map<String, Set<String>> marks = EntryBatch.decode(List.of(buffered, live))
+        final Map<String, Set<String>> marks = EntryBatch.decode(List.of(buffered, live), MAX)
                 .lateMarks(new LateReadings(List.of(minute), 2_000));
 
         assertThat(marks).containsOnly(Map.entry("pulsehub:aggregates:late:1m",

@@ -1,0 +1,144 @@
+package io.pulsehub.bridge.mqtt;
+
+import io.pulsehub.bridge.config.BridgeConfig;
+import io.pulsehub.contract.ServiceIdentity;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bridge's one MQTT connection (Paho, MQTT 5) under its service identity, shared by the aggregates and the device
+ * commands. Paho reconnects by itself once a connection was established; until then a background task keeps trying,
+ * so the bridge starts (and reports the broker DOWN in /health) before the broker is up. Created with the application,
+ * not at the first command, so that the connection is there when one comes.
+ */
+@Context
+class BridgeMqttClient {
+
+    /** Why a publish did not reach the broker, or the broker did not take it. */
+    static final class PublishFailure extends Exception {
+
+        private final boolean unavailable;
+
+        PublishFailure(final String message, final boolean unavailable, final Throwable cause) {
+            super(message, cause);
+            this.unavailable = unavailable;
+        }
+
+        /** True when the broker could not be reached; false when it answered with a refusal. */
+        boolean unavailable() {
+            return unavailable;
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(BridgeMqttClient.class);
+    private static final long COMPLETION_TIMEOUT_MILLIS = 10_000;
+    private static final long CONNECT_RETRY_MILLIS = 1_000;
+    /** MQTT 5 reason codes from 0x80 on are failures (e.g. 0x87 not authorized). */
+    private static final int FIRST_FAILURE_REASON = 0x80;
+
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    private final String url;
+    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        final Thread thread = new Thread(runnable, "pulsehub-mqtt-connect");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean everConnected;
+    private volatile boolean warnedOnce;
+
+    BridgeMqttClient(final BridgeConfig config) throws MqttException {
+        this.url = config.mqttUrl();
+        // One client id per consumer: two bridges with the same id would keep taking each other's session over.
+        this.client = new MqttAsyncClient(url, "pulsehub-bridge-" + config.consumerName(), new MemoryPersistence());
+        this.options = new MqttConnectionOptions();
+        options.setUserName(ServiceIdentity.BRIDGE_USERNAME);
+        options.setPassword(config.serviceToken().getBytes(StandardCharsets.UTF_8));
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 5);
+        options.setCleanStart(true);
+        options.setConnectionTimeout(5);
+        options.setKeepAliveInterval(30);
+        connector.scheduleWithFixedDelay(this::connectUntilFirstSuccess, 0, CONNECT_RETRY_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void connectUntilFirstSuccess() {
+        if (everConnected || client.isConnected()) {
+            return;
+        }
+        try {
+            client.connect(options).waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
+            everConnected = true;
+            log.info("Connected to the MQTT broker at {} as {}", url, ServiceIdentity.BRIDGE_USERNAME);
+            connector.shutdown();
+        } catch (final MqttException e) {
+            if (!warnedOnce) {
+                warnedOnce = true;
+                log.warn("MQTT broker at {} not reachable yet ({}); retrying every {} ms", url, e.getMessage(),
+                        CONNECT_RETRY_MILLIS);
+            }
+            log.debug("MQTT connect failed", e);
+        }
+    }
+
+    /** Returns once the broker acknowledged the message (QoS 1 and 2) or it was sent (QoS 0). */
+    void publish(final String topic, final byte[] payload, final int qos, final boolean retain)
+            throws PublishFailure {
+        if (!client.isConnected()) {
+            throw new PublishFailure("not connected to the MQTT broker at " + url, true, null);
+        }
+        try {
+            final IMqttToken token = client.publish(topic, payload, qos, retain);
+            token.waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
+            if (token.getException() != null) {
+                throw new PublishFailure("publish to " + topic + " failed: " + token.getException().getMessage(),
+                        true, token.getException());
+            }
+            final int[] reasonCodes = token.getReasonCodes();
+            if (reasonCodes != null) {
+                for (final int reasonCode : reasonCodes) {
+                    if (reasonCode >= FIRST_FAILURE_REASON) {
+                        throw new PublishFailure("broker refused the publish to " + topic + " with reason code 0x"
+                                + Integer.toHexString(reasonCode), false, null);
+                    }
+                }
+            }
+        } catch (final MqttException e) {
+            throw new PublishFailure("publish to " + topic + " failed: " + e.getMessage(), true, e);
+        }
+    }
+
+    boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @PreDestroy
+    void close() {
+        connector.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+        } catch (final MqttException e) {
+            log.debug("MQTT disconnect failed", e);
+        }
+        try {
+            client.close(true);
+        } catch (final MqttException e) {
+            log.debug("MQTT close failed", e);
+        }
+    }
+}

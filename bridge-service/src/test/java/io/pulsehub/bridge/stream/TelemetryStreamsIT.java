@@ -1,0 +1,131 @@
+package io.pulsehub.bridge.stream;
+
+import io.pulsehub.contract.StreamLayout;
+import io.pulsehub.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamPendingEntry;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stream commands of the consumer against a real Redis: the group's lag (pending, undelivered, also where Redis
+ * cannot count them, and the oldest), and reading its own pending entries with their delivery counts.
+ */
+class TelemetryStreamsIT {
+
+    private static final StreamLayout LAYOUT = new StreamLayout(2);
+    private static final StreamLayout OTHER_LAYOUT = new StreamLayout(3);
+    private static final String FIRST = LAYOUT.streamKey(0);
+    private static final String SECOND = LAYOUT.streamKey(1);
+
+    private static RedisServer redis;
+    private static RedisClient jedis;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        jedis = RedisClient.create(redis.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (jedis != null) {
+            jedis.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static StreamEntryID add(final String stream, final long millis) {
+        return jedis.xadd(stream, Map.of("d", "lag-1"), XAddParams.xAddParams().id(new StreamEntryID(millis, 0)));
+    }
+
+    private static void read(final String stream, final int count) {
+        read(stream, count, "c1");
+    }
+
+    private static void read(final String stream, final int count, final String consumer) {
+        jedis.xreadGroup(StreamLayout.CONSUMER_GROUP, consumer, XReadGroupParams.xReadGroupParams().count(count),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+    }
+
+    @Test
+    void countsPendingAndUndeliveredEntriesAndFindsTheOldestOfEither() {
+        final TelemetryStreams streams = new TelemetryStreams(jedis, LAYOUT, "c1");
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
+        streams.ensureGroups();
+        final StreamEntryID e1 = add(FIRST, 1_000);
+        final StreamEntryID e2 = add(FIRST, 2_000);
+        add(FIRST, 3_000);
+        add(FIRST, 4_000);
+        add(SECOND, 1_500);
+
+        read(FIRST, 1);
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(1, 4, 1_000));
+
+        jedis.xack(FIRST, StreamLayout.CONSUMER_GROUP, e1);
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 4, 1_500));
+
+        read(SECOND, 10);
+        read(FIRST, 1);
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(2, 2, 1_500));
+        jedis.xack(FIRST, StreamLayout.CONSUMER_GROUP, e2);
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(1, 2, 1_500));
+
+        // A deleted undelivered entry leaves Redis unable to tell the group's lag; the entries are counted instead.
+        jedis.xdel(FIRST, new StreamEntryID(3_000, 0));
+        assertThat(jedis.xinfoGroups(FIRST).get(0).getGroupInfo().get("lag")).isNull();
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(1, 1, 1_500));
+
+        read(FIRST, 10);
+        jedis.xack(FIRST, StreamLayout.CONSUMER_GROUP, new StreamEntryID(4_000, 0));
+        jedis.xack(SECOND, StreamLayout.CONSUMER_GROUP, new StreamEntryID(1_500, 0));
+        assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
+    }
+
+    @Test
+    void readsOwnPendingEntriesInBatchesAfterOneFailureAndOneByOneAfterTwo() {
+        // Its own streams: partition 2 of three, which the lag test does not use.
+        final String stream = OTHER_LAYOUT.streamKey(2);
+        final TelemetryStreams streams = new TelemetryStreams(jedis, OTHER_LAYOUT, "c2");
+        streams.ensureGroups();
+        for (int i = 1; i <= 3; i++) {
+            add(stream, 10_000 + i);
+        }
+        read(stream, 10, "c2");
+        read(stream, 10, "someone-else"); // nothing left for another consumer: the three are c2's
+
+        final TelemetryStreams.OwnPending once = streams.readOwnPending(100);
+        assertThat(once.isolating()).isFalse();
+        assertThat(once.deliveries()).extracting(Delivery::deliveries).containsExactly(2L, 2L, 2L);
+
+        final TelemetryStreams.OwnPending twice = streams.readOwnPending(100);
+        assertThat(twice.isolating()).isTrue();
+        assertThat(twice.deliveries()).hasSize(1).first().satisfies(delivery -> {
+            assertThat(delivery.id()).isEqualTo(new StreamEntryID(10_001, 0));
+            assertThat(delivery.deliveries()).isEqualTo(3);
+            assertThat(delivery.fields()).isNotEmpty();
+        });
+        // Only the entry handed out counts one more delivery.
+        assertThat(jedis.xpending(stream, StreamLayout.CONSUMER_GROUP,
+                XPendingParams.xPendingParams().count(10).consumer("c2")))
+                .extracting(StreamPendingEntry::getDeliveredTimes).containsExactly(3L, 2L, 2L);
+        jedis.xack(stream, StreamLayout.CONSUMER_GROUP, new StreamEntryID(10_001, 0));
+
+        assertThat(streams.readOwnPending(100).deliveries()).extracting(Delivery::id)
+                .containsExactly(new StreamEntryID(10_002, 0));
+        jedis.xack(stream, StreamLayout.CONSUMER_GROUP, new StreamEntryID(10_002, 0), new StreamEntryID(10_003, 0));
+        assertThat(streams.readOwnPending(100)).isEqualTo(new TelemetryStreams.OwnPending(List.of(), false));
+    }
+}
