@@ -17,6 +17,7 @@ import io.pulsehub.simulator.credentials.DeviceProvisioner;
 import io.pulsehub.simulator.load.LoadRun;
 import io.pulsehub.simulator.load.LoadSettings;
 import io.pulsehub.simulator.load.MqttVersion;
+import io.pulsehub.simulator.load.OfflineSettings;
 import io.pulsehub.simulator.load.RunResult;
 import io.pulsehub.simulator.profile.Profile;
 import io.pulsehub.simulator.report.Summary;
@@ -144,6 +145,20 @@ final class RunCommand implements Callable<Integer> {
                     + "after a reconnect.")
     private boolean cleanSession;
 
+    @Option(names = "--offline-after", paramLabel = "N",
+            description = "Each device goes offline once after N live readings: it disconnects, keeps taking "
+                    + "readings (with their own ts) into a buffer, and uploads them as array payloads when it is back.")
+    private Long offlineAfter;
+
+    @Option(names = "--offline-for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a device stays offline with --offline-after (default 5s).")
+    private Duration offlineFor;
+
+    @Option(names = "--upload-batch", paramLabel = "N",
+            description = "Buffered readings per uploaded array payload (1-1000, default "
+                    + OfflineSettings.DEFAULT_BATCH_SIZE + ").")
+    private Integer uploadBatch;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the readings' random walks (default: random).")
     private Long seed;
 
@@ -198,10 +213,21 @@ final class RunCommand implements Callable<Integer> {
                     mqttUrl != null ? mqttUrl : simulator.env("HUB_MQTT_URL", DEFAULT_MQTT_URL), maxInflight,
                     limit == null ? null : limit.duration, limit == null || limit.count == null ? 0 : limit.count,
                     drainTimeout, cleanSession, seed != null ? seed : ThreadLocalRandom.current().nextLong(),
-                    connectTimeout);
+                    connectTimeout, offline());
         } catch (final IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private OfflineSettings offline() {
+        if (offlineAfter == null) {
+            if (offlineFor != null || uploadBatch != null) {
+                throw usage("--offline-for and --upload-batch need --offline-after");
+            }
+            return null;
+        }
+        return new OfflineSettings(offlineAfter, offlineFor != null ? offlineFor : Duration.ofSeconds(5),
+                uploadBatch != null ? uploadBatch : OfflineSettings.DEFAULT_BATCH_SIZE);
     }
 
     private List<DeviceCredentials> credentials() {

@@ -41,6 +41,15 @@ final class Hub implements AutoCloseable {
     final JavaProcess bridge;
     final int mqttPort;
     final int httpPort;
+    static final String BRIDGE_CONSUMER = "e2e-bridge";
+    private BridgeFactory bridges;
+    private final java.util.List<JavaProcess> extraBridges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** How a bridge instance of this hub is launched: same settings, its own consumer name and HTTP port. */
+    @FunctionalInterface
+    private interface BridgeFactory {
+        JavaProcess create(String consumer, int httpPort);
+    }
 
     private Hub(final RedisServer redis, final InfluxServer influx, final JavaProcess broker, final JavaProcess bridge,
                 final int mqttPort, final int httpPort) {
@@ -54,6 +63,14 @@ final class Hub implements AutoCloseable {
 
     /** @param aggregateWindows the bridge's HUB_AGGREGATE_WINDOWS */
     static Hub start(final String aggregateWindows) throws IOException {
+        return start(aggregateWindows, Map.of());
+    }
+
+    /**
+     * @param aggregateWindows the bridge's HUB_AGGREGATE_WINDOWS
+     * @param bridgeSettings   further environment of the bridge, e.g. HUB_BRIDGE_MAX_DELIVERIES for a fault test
+     */
+    static Hub start(final String aggregateWindows, final Map<String, String> bridgeSettings) throws IOException {
         final Path root = Path.of(System.getProperty("pulsehub.root", "..")).toAbsolutePath().normalize();
         final Path work = Files.createTempDirectory("pulsehub-e2e-");
         final RedisServer redis = RedisServer.start();
@@ -78,21 +95,24 @@ final class Hub implements AutoCloseable {
                 .logFile(work.resolve("broker.log"))
                 .build()
                 .start();
-        final JavaProcess bridge = JavaProcess.builder(jar(root, "bridge-service/target/bridge-service.jar"))
+        final BridgeFactory bridges = (consumer, port) -> JavaProcess.builder(
+                        jar(root, "bridge-service/target/bridge-service.jar"))
                 .env(common)
-                .env("HUB_HTTP_PORT", Integer.toString(httpPort))
+                .env("HUB_HTTP_PORT", Integer.toString(port))
                 .env("HUB_INFLUX_URL", influx.url())
                 .env("HUB_INFLUX_DB", DB)
                 .env("HUB_MQTT_URL", "tcp://127.0.0.1:" + mqttPort)
                 .env("HUB_ADMIN_TOKEN", ADMIN_TOKEN)
                 .env("HUB_AGGREGATE_WINDOWS", aggregateWindows)
                 .env("HUB_AGGREGATE_LATENESS", "500ms")
-                .env("HUB_BRIDGE_CONSUMER", "e2e-bridge")
+                .env("HUB_BRIDGE_CONSUMER", consumer)
+                .env(bridgeSettings)
                 .jvmArgs("-Xmx384m")
-                .logFile(work.resolve("bridge.log"))
-                .build()
-                .start();
+                .logFile(work.resolve(BRIDGE_CONSUMER.equals(consumer) ? "bridge.log" : consumer + ".log"))
+                .build();
+        final JavaProcess bridge = bridges.create(BRIDGE_CONSUMER, httpPort).start();
         final Hub hub = new Hub(redis, influx, broker, bridge, mqttPort, httpPort);
+        hub.bridges = bridges;
         try {
             broker.awaitLogLine("PulseHub broker listening", Duration.ofSeconds(60));
             await("bridge healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -109,6 +129,45 @@ final class Hub implements AutoCloseable {
             throw failure;
         }
         return hub;
+    }
+
+    /** SIGKILL of the bridge, as in a crash mid-batch: no shutdown hook runs, its pending entries stay pending. */
+    void killBridge() {
+        bridge.kill();
+    }
+
+    /** Starts the bridge again (same consumer name, so it finds its own pending entries) and waits until it runs. */
+    void restartBridge() {
+        bridge.start();
+        await("bridge answering /health again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!bridge.isAlive()) {
+                        throw new IllegalStateException("bridge died:\n" + bridge.logTail(60));
+                    }
+                    // 503 is an answer too: the bridge runs and reports a dependency that is down.
+                    return healthStatus() > 0;
+                });
+    }
+
+    /**
+     * Stops the broker with SIGTERM and starts it again on the same port and data folder, so persistent sessions
+     * and their queued messages survive as they would in production.
+     */
+    void restartBroker() {
+        broker.stop();
+        broker.start();
+        broker.awaitLogLine("PulseHub broker listening", Duration.ofSeconds(60));
+    }
+
+    /**
+     * Starts another bridge instance of the same consumer group, as a scaled-out deployment runs it; it takes over
+     * entries a dead instance left pending once they idled for HUB_BRIDGE_CLAIM_IDLE.
+     */
+    JavaProcess startAnotherBridge(final String consumer) {
+        final JavaProcess another = bridges.create(consumer, FreePorts.find()).start();
+        extraBridges.add(another);
+        another.awaitLogLine("PulseHub bridge started", Duration.ofSeconds(90));
+        return another;
     }
 
     private static Path jar(final Path root, final String relative) {
@@ -158,6 +217,7 @@ final class Hub implements AutoCloseable {
 
     @Override
     public void close() {
+        extraBridges.forEach(JavaProcess::close);
         bridge.close();
         broker.close();
         influx.close();

@@ -24,6 +24,12 @@ interface DeviceConnection {
      */
     boolean publish(String topic, byte[] payload, int qos, PublishCallback callback);
 
+    /**
+     * Disconnects on purpose, as a device that goes offline: no connection loss is reported and the client does not
+     * reconnect by itself; {@link #connect()} brings it back. Waits at most a second or two.
+     */
+    void goOffline();
+
     /** Disconnects cleanly if connected and releases the client's threads; waits at most a second or two. */
     void close();
 

@@ -99,7 +99,7 @@ public final class LoadRun {
         return new RunResult(connections.size(), Duration.ofNanos(connectNanos), sent, acked, failed,
                 Math.max(0, sent - acked - failed),
                 Duration.ofNanos(Math.max(0, end - startNanos)), stats.latencyMicros(), stats.reasons(),
-                losses.get(), stopRequested.isDone());
+                losses.get(), stopRequested.isDone(), stats.offlineCounts());
     }
 
     private void connectAll(final List<DeviceConnection> connections) throws InterruptedException {
@@ -167,7 +167,7 @@ public final class LoadRun {
                     settings.ratePerDevice(), settings.limitPerDevice());
             devices.add(new SimulatedDevice(credentials.get(index).id(), connections.get(index),
                     settings.profile().newDevice(random.split()), plan, settings.qos(), settings.maxInflight(),
-                    stats, onFinished));
+                    stats, onFinished, settings.offline(), timer));
         }
         final long tickMicros = tickMicros();
         final ScheduledFuture<?> ticks = timer.scheduleAtFixedRate(() -> tick(devices), 0, tickMicros,

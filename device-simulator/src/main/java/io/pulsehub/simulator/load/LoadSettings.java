@@ -13,10 +13,11 @@ import io.pulsehub.simulator.profile.Profile;
  * @param countPerDevice readings per device; 0 = no limit
  * @param drainTimeout   how long to wait for outstanding acknowledgements once publishing stopped
  * @param cleanSession   false: persistent sessions, so Paho resends unacknowledged publishes after a reconnect
+ * @param offline        when and how long each device goes offline; {@code null} = always online
  */
 public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttVersion mqttVersion, String mqttUrl,
                            int maxInflight, Duration duration, long countPerDevice, Duration drainTimeout,
-                           boolean cleanSession, long seed, Duration connectTimeout) {
+                           boolean cleanSession, long seed, Duration connectTimeout, OfflineSettings offline) {
 
     public static final int DEFAULT_MAX_INFLIGHT = 10;
     static final int KEEP_ALIVE_SECONDS = 30;
@@ -48,6 +49,15 @@ public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttV
         if (connectTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("connect timeout must be at least 1 s");
         }
+    }
+
+    /** Always online. */
+    public LoadSettings(final Profile profile, final double ratePerDevice, final int qos, final MqttVersion mqttVersion,
+                        final String mqttUrl, final int maxInflight, final Duration duration, final long countPerDevice,
+                        final Duration drainTimeout, final boolean cleanSession, final long seed,
+                        final Duration connectTimeout) {
+        this(profile, ratePerDevice, qos, mqttVersion, mqttUrl, maxInflight, duration, countPerDevice, drainTimeout,
+                cleanSession, seed, connectTimeout, null);
     }
 
     ConnectionSettings connection() {

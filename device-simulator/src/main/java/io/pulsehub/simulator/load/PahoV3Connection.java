@@ -28,6 +28,8 @@ final class PahoV3Connection implements DeviceConnection {
     private final ConnectionEvents events;
     /** Set while a loss is reported and not yet followed by a reconnect, so each loss is reported once. */
     private final AtomicBoolean down = new AtomicBoolean();
+    /** Set between {@link #goOffline()} and the next successful {@link #connect()}. */
+    private volatile boolean offline;
     private final MqttConnectOptions options;
 
     PahoV3Connection(final ConnectionSettings settings, final DeviceCredentials device,
@@ -85,6 +87,7 @@ final class PahoV3Connection implements DeviceConnection {
             client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(final IMqttToken token) {
+                    offline = false;
                     connected.complete(null);
                 }
 
@@ -117,7 +120,8 @@ final class PahoV3Connection implements DeviceConnection {
     }
 
     private void lost(final String reason) {
-        if (down.compareAndSet(false, true)) {
+        // A device that went offline on purpose lost nothing.
+        if (!offline && down.compareAndSet(false, true)) {
             events.lost(device.id(), reason);
         }
     }
@@ -158,6 +162,18 @@ final class PahoV3Connection implements DeviceConnection {
             // Window full or not connected right now: the device retries on its next turn.
             log.trace("Device {} could not publish now: {}", device.id(), e.getMessage());
             return false;
+        }
+    }
+
+    @Override
+    public void goOffline() {
+        offline = true;
+        try {
+            if (client.isConnected()) {
+                client.disconnect(0).waitForCompletion(1000);
+            }
+        } catch (final MqttException e) {
+            log.debug("Device {} did not disconnect cleanly: {}", device.id(), e.getMessage());
         }
     }
 

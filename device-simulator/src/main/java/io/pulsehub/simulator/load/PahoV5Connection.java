@@ -33,6 +33,8 @@ final class PahoV5Connection implements DeviceConnection {
     private final ConnectionEvents events;
     /** Set while a loss is reported and not yet followed by a reconnect, so each loss is reported once. */
     private final AtomicBoolean down = new AtomicBoolean();
+    /** Set between {@link #goOffline()} and the next successful {@link #connect()}. */
+    private volatile boolean offline;
     /** The MQTT 5 default when the CONNACK carries no Receive Maximum. */
     private volatile int receiveMaximum = 65_535;
     private final MqttConnectionOptions options;
@@ -105,6 +107,7 @@ final class PahoV5Connection implements DeviceConnection {
                     if (properties != null && properties.getReceiveMaximum() != null) {
                         receiveMaximum = properties.getReceiveMaximum();
                     }
+                    offline = false;
                     connected.complete(null);
                 }
 
@@ -138,7 +141,8 @@ final class PahoV5Connection implements DeviceConnection {
     }
 
     private void lost(final String reason) {
-        if (down.compareAndSet(false, true)) {
+        // A device that went offline on purpose lost nothing.
+        if (!offline && down.compareAndSet(false, true)) {
             events.lost(device.id(), reason);
         }
     }
@@ -195,6 +199,18 @@ final class PahoV5Connection implements DeviceConnection {
         }
         final MqttProperties properties = token.getResponseProperties();
         return properties == null ? null : properties.getReasonString();
+    }
+
+    @Override
+    public void goOffline() {
+        offline = true;
+        try {
+            if (client.isConnected()) {
+                client.disconnect(0).waitForCompletion(1000);
+            }
+        } catch (final MqttException e) {
+            log.debug("Device {} did not disconnect cleanly: {}", device.id(), e.getMessage());
+        }
     }
 
     @Override

@@ -24,6 +24,9 @@ final class PublishStats {
     /** Microseconds from handing the publish to Paho until it completed (PUBACK, PUBCOMP, or written for QoS 0). */
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3);
     private final AtomicLong lastCompletionNanos = new AtomicLong();
+    private final LongAdder buffered = new LongAdder();
+    private final LongAdder uploaded = new LongAdder();
+    private final LongAdder uploadPublishes = new LongAdder();
 
     void sent() {
         sent.increment();
@@ -64,6 +67,24 @@ final class PublishStats {
 
     private void completed(final long nowNanos) {
         lastCompletionNanos.accumulateAndGet(nowNanos, Math::max);
+    }
+
+    /** A reading taken while its device was offline. */
+    void buffered() {
+        buffered.increment();
+    }
+
+    void uploadSent() {
+        uploadPublishes.increment();
+    }
+
+    /** The hub acknowledged an array publish of buffered readings. */
+    void uploaded(final int readings) {
+        uploaded.add(readings);
+    }
+
+    RunResult.OfflineCounts offlineCounts() {
+        return new RunResult.OfflineCounts(buffered.sum(), uploaded.sum(), uploadPublishes.sum());
     }
 
     long sentCount() {

@@ -25,11 +25,12 @@ import org.HdrHistogram.Histogram;
  */
 @JsonPropertyOrder({"profile", "devices", "mqttVersion", "qos", "ratePerDevice", "connectSeconds", "sent", "acked",
         "failed", "unacknowledged", "durationSeconds", "ackedPerSecond", "latencyMs", "failureReasons",
-        "connectionLosses", "stopped"})
+        "connectionLosses", "stopped", "offline"})
 public record Summary(String profile, int devices, String mqttVersion, int qos, double ratePerDevice,
                       double connectSeconds, long sent, long acked, long failed, long unacknowledged,
                       double durationSeconds, double ackedPerSecond, Latency latencyMs,
-                      Map<String, Long> failureReasons, long connectionLosses, boolean stopped) {
+                      Map<String, Long> failureReasons, long connectionLosses, boolean stopped,
+                      RunResult.OfflineCounts offline) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -58,7 +59,7 @@ public record Summary(String profile, int devices, String mqttVersion, int qos, 
                 result.acked(), result.failed(), result.unacknowledged(), round(seconds, 3),
                 seconds > 0 ? round(result.acked() / seconds, 1) : 0,
                 Latency.of(result.latencyMicros()), Map.copyOf(result.failureReasons()), result.connectionLosses(),
-                result.stopped());
+                result.stopped(), result.offline());
     }
 
     private static double round(final double value, final int decimals) {
@@ -85,6 +86,10 @@ public record Summary(String profile, int devices, String mqttVersion, int qos, 
                 latencyMs.p50(), latencyMs.p90(), latencyMs.p99(), latencyMs.p999(), latencyMs.max()));
         if (connectionLosses > 0) {
             line(text, "connection losses", Long.toString(connectionLosses));
+        }
+        if (offline.buffered() > 0) {
+            line(text, "offline", String.format(Locale.ROOT, "%d readings buffered, %d uploaded (acknowledged) in %d "
+                    + "array publishes", offline.buffered(), offline.uploaded(), offline.uploadPublishes()));
         }
         failureReasons.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
