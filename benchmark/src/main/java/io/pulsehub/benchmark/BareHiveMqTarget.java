@@ -3,7 +3,6 @@ package io.pulsehub.benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -56,11 +55,7 @@ final class BareHiveMqTarget implements Target {
 
     @Override
     public List<DeviceCredential> devices(final String prefix, final int count) {
-        final List<DeviceCredential> devices = new ArrayList<>();
-        for (int number = 1; number <= count; number++) {
-            devices.add(new DeviceCredential(prefix + "-" + number, "unused"));
-        }
-        return devices;
+        return DeviceCredential.anonymous(prefix, count);
     }
 
     @Override

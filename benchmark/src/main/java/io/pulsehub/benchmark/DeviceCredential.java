@@ -13,6 +13,15 @@ record DeviceCredential(String id, String token) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Devices {@code prefix-1 .. prefix-count} of a broker that lets anyone in, so their token is never checked. */
+    static List<DeviceCredential> anonymous(final String prefix, final int count) {
+        final List<DeviceCredential> devices = new ArrayList<>();
+        for (int number = 1; number <= count; number++) {
+            devices.add(new DeviceCredential(prefix + "-" + number, "unused"));
+        }
+        return devices;
+    }
+
     /**
      * Deals the devices round-robin into {@code parts} credentials files in the simulator's format (JSON lines), one
      * per load generator process.

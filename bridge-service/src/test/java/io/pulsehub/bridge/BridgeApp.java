@@ -2,9 +2,14 @@ package io.pulsehub.bridge;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.pulsehub.contract.StreamEntry;
+import io.pulsehub.contract.StreamLayout;
 import io.pulsehub.testsupport.FreePorts;
 import io.pulsehub.testsupport.InfluxServer;
 import io.pulsehub.testsupport.RedisServer;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,5 +96,77 @@ public final class BridgeApp implements AutoCloseable {
     @Override
     public void close() {
         server.getApplicationContext().close();
+    }
+
+    /** Closes the app (if it started), then the servers (if they started): an {@code @AfterAll} for any test. */
+    public static void close(final BridgeApp app, final Servers servers) {
+        if (app != null) {
+            app.close();
+        }
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    /** Real Redis and InfluxDB servers and a client of that Redis, shared by the bridge apps of one test class. */
+    public static final class Servers implements AutoCloseable {
+
+        private final RedisServer redis;
+        private final InfluxServer influx;
+        private final RedisClient jedis;
+
+        private Servers(final RedisServer redis, final InfluxServer influx) {
+            this.redis = redis;
+            this.influx = influx;
+            this.jedis = RedisClient.create(redis.url());
+        }
+
+        public static Servers start() {
+            final RedisServer redis = RedisServer.start();
+            try {
+                return new Servers(redis, InfluxServer.start());
+            } catch (final RuntimeException e) {
+                redis.close();
+                throw e;
+            }
+        }
+
+        public RedisServer redis() {
+            return redis;
+        }
+
+        public InfluxServer influx() {
+            return influx;
+        }
+
+        public RedisClient jedis() {
+            return jedis;
+        }
+
+        /** Creates the bridge's consumer group on every partition, for entries delivered before the bridge starts. */
+        public void createConsumerGroups(final StreamLayout layout) {
+            for (int partition = 0; partition < layout.partitions(); partition++) {
+                jedis.xgroupCreate(layout.streamKey(partition), StreamLayout.CONSUMER_GROUP, new StreamEntryID(0, 0),
+                        true);
+            }
+        }
+
+        /** Adds an entry to its device's stream the way the extension does. */
+        public void append(final StreamLayout layout, final StreamEntry entry) {
+            jedis.xadd(layout.streamOf(entry.deviceId()).getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
+                    entry.toFields());
+        }
+
+        /** {@link BridgeApp#settings} for these servers, to adjust before {@link BridgeApp#start}. */
+        public Map<String, Object> settings() {
+            return BridgeApp.settings(redis, influx);
+        }
+
+        @Override
+        public void close() {
+            jedis.close();
+            influx.close();
+            redis.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.TelemetryCodec;
 import io.pulsehub.contract.Topics;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -68,7 +69,8 @@ class OfflineRunIT {
         final List<String> problems = new CopyOnWriteArrayList<>();
         final MqttClient subscriber = new MqttClient(broker.url(), "offline-subscriber-" + version,
                 new MemoryPersistence());
-        subscriber.setCallback(new SubscriberCallback((topic, payload) -> {
+        subscriber.setCallback(new MqttInbox((topic, message) -> {
+            final byte[] payload = message.getPayload();
             try {
                 final String device = Topics.deviceOfTelemetry(topic).orElseThrow();
                 arrivals.computeIfAbsent(device, d -> new CopyOnWriteArrayList<>()).add(new Arrival(

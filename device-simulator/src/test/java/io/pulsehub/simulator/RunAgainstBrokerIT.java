@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.TelemetryCodec;
 import io.pulsehub.contract.Topics;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -110,7 +111,8 @@ class RunAgainstBrokerIT {
         final Map<String, List<Long>> seqByDevice = new ConcurrentHashMap<>();
         final List<String> problems = new CopyOnWriteArrayList<>();
         final MqttClient subscriber = new MqttClient(broker.url(), "it-subscriber", new MemoryPersistence());
-        subscriber.setCallback(new SubscriberCallback((topic, payload) -> {
+        subscriber.setCallback(new MqttInbox((topic, message) -> {
+            final byte[] payload = message.getPayload();
             try {
                 final String device = Topics.deviceOfTelemetry(topic).orElseThrow();
                 final List<Reading> readings = TelemetryCodec.decode(payload, System.currentTimeMillis() * 1_000_000L);

@@ -1,12 +1,9 @@
 package io.pulsehub.e2e;
 
 import io.pulsehub.contract.Aggregate;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -16,10 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The aggregates an app received: the highest revision of each device's window, and anything unreadable. */
-final class FaultAggregates implements MqttCallback {
+final class FaultAggregates {
 
     private final Map<String, Aggregate> latest = new ConcurrentHashMap<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    private final MqttInbox callback = new MqttInbox(this::take);
 
     Collection<Aggregate> latest() {
         return latest.values();
@@ -29,8 +27,12 @@ final class FaultAggregates implements MqttCallback {
         return unreadable;
     }
 
-    @Override
-    public void messageArrived(final String topic, final MqttMessage message) {
+    /** The client callback that feeds these aggregates. */
+    MqttCallback callback() {
+        return callback;
+    }
+
+    private void take(final String topic, final MqttMessage message) {
         try {
             final Aggregate aggregate = Aggregate.fromJson(message.getPayload());
             latest.merge(aggregate.device() + "@" + aggregate.start(), aggregate,
@@ -38,25 +40,5 @@ final class FaultAggregates implements MqttCallback {
         } catch (final IOException e) {
             unreadable.add(topic + ": " + e.getMessage());
         }
-    }
-
-    @Override
-    public void disconnected(final MqttDisconnectResponse response) {
-    }
-
-    @Override
-    public void mqttErrorOccurred(final MqttException exception) {
-    }
-
-    @Override
-    public void deliveryComplete(final IMqttToken token) {
-    }
-
-    @Override
-    public void connectComplete(final boolean reconnect, final String serverURI) {
-    }
-
-    @Override
-    public void authPacketArrived(final int reasonCode, final MqttProperties properties) {
     }
 }

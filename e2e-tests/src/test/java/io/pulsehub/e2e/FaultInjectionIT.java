@@ -438,7 +438,7 @@ class FaultInjectionIT {
         options.setSessionExpiryInterval(3600L);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 2);
-        app.setCallback(published);
+        app.setCallback(published.callback());
         app.connect(options).waitForCompletion(15_000);
         for (final FaultDevice device : devices) {
             app.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.aggregate(device.id(), WINDOW), 1)},

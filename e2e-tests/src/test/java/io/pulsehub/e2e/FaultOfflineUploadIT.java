@@ -62,7 +62,7 @@ class FaultOfflineUploadIT {
         Files.writeString(credentials, lines);
         final FaultAggregates published = new FaultAggregates();
         final MqttAsyncClient app = Clients.appV5(hub, AppTokens.mint(Hub.JWT_SECRET, "ops", Duration.ofHours(1)));
-        app.setCallback(published);
+        app.setCallback(published.callback());
         for (final String device : DEVICES) {
             app.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.aggregate(device, WINDOW), 1)}, null,
                     null, new MqttProperties()).waitForCompletion(15_000);

@@ -5,6 +5,7 @@ import io.pulsehub.contract.AppTokens;
 import io.pulsehub.contract.MetricSummary;
 import io.pulsehub.contract.StreamLayout;
 import io.pulsehub.contract.Topics;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -99,7 +100,7 @@ class HubEndToEndIT {
     void ownersAppReceivesAggregatesEqualToTheRawPoints() throws Exception {
         final String token = hub.provision("e2e-agg", "alice");
         final MqttAsyncClient app = Clients.appV5(hub, AppTokens.mint(Hub.JWT_SECRET, "alice", Duration.ofHours(1)));
-        final Inbox inbox = new Inbox();
+        final MqttInbox inbox = new MqttInbox();
         app.setCallback(inbox);
         final MqttAsyncClient device = Clients.deviceV5(hub, "e2e-agg", token);
         // Readings spread over the next three windows; they close once the bridge has seen everything before their
@@ -254,9 +255,9 @@ class HubEndToEndIT {
                 .count();
     }
 
-    private static List<Aggregate> aggregates(final Inbox inbox) throws java.io.IOException {
+    private static List<Aggregate> aggregates(final MqttInbox inbox) throws java.io.IOException {
         final List<Aggregate> aggregates = new ArrayList<>();
-        for (final Inbox.Received received : inbox.received()) {
+        for (final MqttInbox.Received received : inbox.received()) {
             aggregates.add(Aggregate.fromJson(received.message().getPayload()));
         }
         return aggregates;

@@ -2,6 +2,7 @@ package io.pulsehub.e2e;
 
 import io.pulsehub.contract.AppTokens;
 import io.pulsehub.contract.Topics;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +94,7 @@ class WebViewIT {
     void ownerSeesLiveReadingsAndAggregatesAndSendsACommand() throws Exception {
         final String token = hub.provision("web-kitchen", "alice");
         final MqttAsyncClient device = Clients.deviceV5(hub, "web-kitchen", token);
-        final Inbox commands = new Inbox();
+        final MqttInbox commands = new MqttInbox();
         device.setCallback(commands);
         device.subscribe(new MqttSubscription(Topics.commandsFilter("web-kitchen"), 1)).waitForCompletion(10_000);
         try {
@@ -125,7 +126,7 @@ class WebViewIT {
             page.sendCommand("web-kitchen", "setpoint", "{\"target\": 19.5}");
             await("command received by the device").atMost(SHOWN_WITHIN)
                     .until(() -> commands.received().size() == 1);
-            final Inbox.Received command = commands.received().get(0);
+            final MqttInbox.Received command = commands.received().get(0);
             assertThat(command.topic()).isEqualTo(Topics.command("web-kitchen", "setpoint"));
             assertThat(new String(command.message().getPayload(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"target\":19.5}");

@@ -1,26 +1,19 @@
 package io.pulsehub.broker;
 
 import io.pulsehub.testsupport.JavaProcess;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,18 +36,17 @@ class BareBrokerIT {
             assertThat(broker.logTail(200)).contains("NO extension, NO authentication");
 
             final String url = "tcp://127.0.0.1:" + env.get("HUB_MQTT_PORT");
-            final List<String> received = new CopyOnWriteArrayList<>();
+            final MqttInbox inbox = new MqttInbox();
             final MqttClient subscriber = connect(url, "anyone-sub");
             final MqttClient publisher = connect(url, "anyone-pub");
             try {
-                subscriber.setCallback(new MessageCallback(
-                        payload -> received.add(new String(payload, StandardCharsets.UTF_8))));
-                // Paho 1.2.5's subscribe(topic, qos, listener) recurses forever; the callback route works.
+                subscriber.setCallback(inbox);
                 subscriber.subscribe(new MqttSubscription[]{new MqttSubscription("devices/+/telemetry", 1)});
                 final MqttMessage reading = new MqttMessage("{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8));
                 reading.setQos(1);
                 publisher.publish("devices/d1/telemetry", reading);
-                await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("{\"temperature\":21.5}"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> inbox.received().stream()
+                        .anyMatch(received -> received.payloadUtf8().equals("{\"temperature\":21.5}")));
             } finally {
                 publisher.disconnect();
                 subscriber.disconnect();
@@ -84,33 +76,5 @@ class BareBrokerIT {
         options.setCleanStart(true);
         client.connect(options);
         return client;
-    }
-
-    private record MessageCallback(Consumer<byte[]> onPayload) implements MqttCallback {
-
-        @Override
-        public void messageArrived(final String topic, final MqttMessage message) {
-            onPayload.accept(message.getPayload());
-        }
-
-        @Override
-        public void disconnected(final MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(final MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(final IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(final boolean reconnect, final String serverUri) {
-        }
-
-        @Override
-        public void authPacketArrived(final int reasonCode, final MqttProperties properties) {
-        }
     }
 }

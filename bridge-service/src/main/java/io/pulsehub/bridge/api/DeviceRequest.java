@@ -1,14 +1,8 @@
 package io.pulsehub.bridge.api;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pulsehub.contract.Identifiers;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -25,32 +19,16 @@ record DeviceRequest(String id, String owner) {
     static final String OWNER = "owner";
     private static final Set<String> MEMBERS = Set.of(ID, OWNER);
     private static final String EXAMPLE = "expected {\"id\": \"<device id>\", \"owner\": \"<owner id>\"}";
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     static Parsed parse(final String body) {
         if (body == null || body.isBlank()) {
             return error(ApiError.of("missing_body", "request body is missing; " + EXAMPLE));
         }
-        final JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (final JsonParseException e) {
-            return error(ApiError.of("malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()));
-        } catch (final JsonProcessingException e) {
-            return error(ApiError.of("malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()));
+        final JsonObjectBody object = JsonObjectBody.parse(body, MEMBERS, EXAMPLE);
+        if (object.error() != null) {
+            return error(object.error());
         }
-        if (root == null || !root.isObject()) {
-            return error(ApiError.of("invalid_body", "request body must be a JSON object; " + EXAMPLE));
-        }
-        for (final Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            final String name = names.next();
-            if (!MEMBERS.contains(name)) {
-                return error(ApiError.ofField("unknown_field", name, "unknown member '" + name + "'; " + EXAMPLE));
-            }
-        }
+        final JsonNode root = object.root();
         final Parsed id = text(root, ID);
         if (id.error() != null) {
             return id;

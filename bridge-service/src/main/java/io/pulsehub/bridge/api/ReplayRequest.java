@@ -1,17 +1,12 @@
 package io.pulsehub.bridge.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pulsehub.bridge.stream.DeadLetterQueue;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The optional body of {@code POST /api/dlq/replay}: {@code {"ids": ["<dead letter id>", ...]}}. */
 final class ReplayRequest {
@@ -23,10 +18,6 @@ final class ReplayRequest {
     static final String IDS = "ids";
     static final int MAX_IDS = 1000;
     private static final String EXAMPLE = "expected no body (replay all) or {\"ids\": [\"<dead letter id>\"]}";
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private ReplayRequest() {
     }
@@ -35,22 +26,11 @@ final class ReplayRequest {
         if (body == null || body.isBlank()) {
             return new Parsed(null, null);
         }
-        final JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (final JsonProcessingException e) {
-            return error(ApiError.of("malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()));
+        final JsonObjectBody object = JsonObjectBody.parse(body, Set.of(IDS), EXAMPLE);
+        if (object.error() != null) {
+            return error(object.error());
         }
-        if (root == null || !root.isObject()) {
-            return error(ApiError.of("invalid_body", "request body must be a JSON object; " + EXAMPLE));
-        }
-        for (final Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            final String name = names.next();
-            if (!IDS.equals(name)) {
-                return error(ApiError.ofField("unknown_field", name, "unknown member '" + name + "'; " + EXAMPLE));
-            }
-        }
-        final JsonNode ids = root.get(IDS);
+        final JsonNode ids = object.root().get(IDS);
         if (ids == null || ids.isNull()) {
             return new Parsed(null, null);
         }

@@ -5,14 +5,10 @@ import io.pulsehub.contract.Aggregate;
 import io.pulsehub.contract.MetricSummary;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.XAddParams;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,18 +33,14 @@ class AggregatesIT {
     private static final AggregateWindow TWO_SECONDS = new AggregateWindow("2s", 2_000);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
-    private static RedisClient jedis;
+    private static BridgeApp.Servers servers;
     private static BridgeApp app;
     private static RecordingPublisher published;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        jedis = RedisClient.create(redis.url());
-        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        servers = BridgeApp.Servers.start();
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(servers.settings());
         settings.put("hub.aggregate-windows", "1s,2s");
         settings.put("hub.aggregate-lateness", "300ms");
         app = BridgeApp.start(settings);
@@ -57,24 +49,13 @@ class AggregatesIT {
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        BridgeApp.close(app, servers);
     }
 
     private static void publish(final String device, final String payload) {
         final StreamEntry entry = new StreamEntry(device, System.currentTimeMillis() * 1_000_000L + 1_000,
                 payload.getBytes(StandardCharsets.UTF_8));
-        jedis.xadd(LAYOUT.streamOf(device).getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), entry.toFields());
+        servers.append(LAYOUT, entry);
     }
 
     /** A window start far enough ahead that the bridge has not closed it, and aggregates from it (no backfill). */
@@ -84,8 +65,9 @@ class AggregatesIT {
 
     /** count, sum, min, max, mean, last of each metric, computed here from InfluxDB's raw points of the window. */
     private static Map<String, MetricSummary> fromRawPoints(final String device, final long start, final long end) {
-        final List<Map<String, Object>> rows = influx.rows(BridgeApp.DB, "SELECT * FROM telemetry WHERE device = '"
-                + device + "' AND time >= " + start + "ms AND time < " + end + "ms");
+        final List<Map<String, Object>> rows = servers.influx().rows(BridgeApp.DB,
+                "SELECT * FROM telemetry WHERE device = '" + device + "' AND time >= " + start + "ms AND time < " + end
+                        + "ms");
         rows.sort(Comparator.comparing(row -> (Long) row.get("time")));
         final Map<String, List<Double>> values = new TreeMap<>();
         for (final Map<String, Object> row : rows) {
@@ -122,8 +104,9 @@ class AggregatesIT {
 
     private static Map<String, MetricSummary> stored(final AggregateWindow window, final String device,
                                                      final long start) {
-        final List<Map<String, Object>> rows = influx.rows(BridgeApp.DB, "SELECT * FROM " + window.measurement()
-                + " WHERE device = '" + device + "' AND time = " + start + "ms");
+        final List<Map<String, Object>> rows = servers.influx().rows(BridgeApp.DB,
+                "SELECT * FROM " + window.measurement() + " WHERE device = '" + device + "' AND time = " + start
+                        + "ms");
         assertThat(rows).hasSize(1);
         final Map<String, Map<String, Double>> byMetric = new TreeMap<>();
         rows.get(0).forEach((column, value) -> {
@@ -140,8 +123,8 @@ class AggregatesIT {
     }
 
     private static long storedRevision(final AggregateWindow window, final String device, final long start) {
-        return ((Number) influx.rows(BridgeApp.DB, "SELECT revision FROM " + window.measurement() + " WHERE device = '"
-                + device + "' AND time = " + start + "ms").get(0).get("revision")).longValue();
+        return ((Number) servers.influx().rows(BridgeApp.DB, "SELECT revision FROM " + window.measurement()
+                + " WHERE device = '" + device + "' AND time = " + start + "ms").get(0).get("revision")).longValue();
     }
 
     @Test
@@ -181,7 +164,8 @@ class AggregatesIT {
         assertThat(published.publishedFor("agg-2")).extracting(Aggregate::window, Aggregate::start)
                 .containsExactlyInAnyOrder(Tuple.tuple("1s", start + 1_000),
                         Tuple.tuple("2s", start));
-        assertThat(Long.parseLong(jedis.get("pulsehub:aggregates:closed:2s"))).isGreaterThanOrEqualTo(start + 2_000);
+        assertThat(Long.parseLong(servers.jedis().get("pulsehub:aggregates:closed:2s")))
+                .isGreaterThanOrEqualTo(start + 2_000);
         assertThat(published.publicationsFor("agg-1")).extracting(RecordingPublisher.Publication::retained)
                 .containsOnly(true);
     }
@@ -193,7 +177,7 @@ class AggregatesIT {
         await().atMost(PATIENCE).until(() -> published.publishedFor("late-1").stream()
                 .anyMatch(a -> a.window().equals("1s") && a.start() == start));
         // Later windows closed too, so the retained message of the topic is no longer this window's.
-        await().atMost(PATIENCE).until(() -> Long.parseLong(jedis.get("pulsehub:aggregates:closed:1s"))
+        await().atMost(PATIENCE).until(() -> Long.parseLong(servers.jedis().get("pulsehub:aggregates:closed:1s"))
                 >= start + 3_000);
 
         // An offline device uploads a buffered reading for the window that was already published.
@@ -228,7 +212,7 @@ class AggregatesIT {
             publish("outage-agg", "{\"ts\":" + (start + 10) + ",\"v\":7}");
             final int refusedBefore = published.refused();
             await().atMost(PATIENCE).until(() -> published.refused() >= refusedBefore + 3);
-            assertThat(Long.parseLong(jedis.get("pulsehub:aggregates:closed:1s"))).isLessThanOrEqualTo(start);
+            assertThat(Long.parseLong(servers.jedis().get("pulsehub:aggregates:closed:1s"))).isLessThanOrEqualTo(start);
             assertThat(published.publishedFor("outage-agg")).isEmpty();
             assertThat(app.get("/health").statusCode()).isEqualTo(503);
 

@@ -5,25 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.bridge.MosquittoBroker;
 import io.pulsehub.contract.DeviceRegistry;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
+import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -52,8 +45,7 @@ class CommandsIT {
     record Received(String topic, String payload, int qos, boolean retained) {
     }
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
+    private static BridgeApp.Servers servers;
     private static MosquittoBroker broker;
     private static BridgeApp app;
     private static MqttClient device;
@@ -61,16 +53,13 @@ class CommandsIT {
 
     @BeforeAll
     static void start() throws MqttException {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
+        servers = BridgeApp.Servers.start();
         broker = MosquittoBroker.start();
         // The real aggregate publisher too: /health's mqtt component then shows the bridge's one MQTT connection.
-        final Map<String, Object> settings = BridgeApp.settings(redis, influx);
+        final Map<String, Object> settings = servers.settings();
         settings.put("hub.mqtt-url", broker.url());
         app = BridgeApp.start(settings);
-        try (RedisClient jedis = RedisClient.create(redis.url())) {
-            new DeviceRegistry(jedis).provision("cmd-1", "alice");
-        }
+        new DeviceRegistry(servers.jedis()).provision("cmd-1", "alice");
         device = subscriber("devices/cmd-1/commands/#");
         await().atMost(PATIENCE).until(CommandsIT::mqttUp);
     }
@@ -86,44 +75,16 @@ class CommandsIT {
         if (broker != null) {
             broker.close();
         }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     /** Retain-as-published, so that the retain flag shows what the bridge sent rather than a live delivery's 0. */
     private static MqttClient subscriber(final String filter) throws MqttException {
         final MqttClient client = new MqttClient(broker.url(), "test-device-cmd-1", new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(final MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(final MqttException exception) {
-            }
-
-            @Override
-            public void messageArrived(final String topic, final MqttMessage message) {
-                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                        message.getQos(), message.isRetained()));
-            }
-
-            @Override
-            public void deliveryComplete(final IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(final boolean reconnect, final String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(final int reasonCode, final MqttProperties properties) {
-            }
-        });
+        client.setCallback(new MqttInbox((topic, message) -> received.add(new Received(topic,
+                new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos(), message.isRetained()))));
         final MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         client.connect(options);

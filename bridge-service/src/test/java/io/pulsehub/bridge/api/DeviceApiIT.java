@@ -6,12 +6,9 @@ import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.contract.DeviceRecord;
 import io.pulsehub.contract.DeviceRegistry;
 import io.pulsehub.contract.DeviceTokens;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -27,33 +24,18 @@ class DeviceApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BEARER = "Bearer " + BridgeApp.ADMIN_TOKEN;
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
+    private static BridgeApp.Servers servers;
     private static BridgeApp app;
-    private static RedisClient jedis;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        app = BridgeApp.start(BridgeApp.settings(redis, influx));
-        jedis = RedisClient.create(redis.url());
+        servers = BridgeApp.Servers.start();
+        app = BridgeApp.start(servers.settings());
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        BridgeApp.close(app, servers);
     }
 
     private static HttpResponse<String> post(final String body, final String authorization) {
@@ -107,9 +89,9 @@ class DeviceApiIT {
         assertThat(provisioned.path("owner").asText()).isEqualTo("alice");
         final String token = provisioned.path("token").asText();
         assertThat(token).matches("[A-Za-z0-9_-]{43}");
-        final DeviceRecord stored = new DeviceRegistry(jedis).find("api-d1").orElseThrow();
+        final DeviceRecord stored = new DeviceRegistry(servers.jedis()).find("api-d1").orElseThrow();
         assertThat(stored.acceptsToken(token)).isTrue();
-        assertThat(jedis.hgetAll(DeviceRegistry.deviceKey("api-d1")).values()).doesNotContain(token)
+        assertThat(servers.jedis().hgetAll(DeviceRegistry.deviceKey("api-d1")).values()).doesNotContain(token)
                 .contains(DeviceTokens.sha256Hex(token));
 
         final HttpResponse<String> found = call("GET", "/api/devices/api-d1", BEARER);
@@ -124,13 +106,13 @@ class DeviceApiIT {
         assertThat(call("DELETE", "/api/devices/api-d1", BEARER).statusCode()).isEqualTo(204);
         assertError(call("GET", "/api/devices/api-d1", BEARER), 404, "device_not_found", "id");
         assertError(call("DELETE", "/api/devices/api-d1", BEARER), 404, "device_not_found", "id");
-        assertThat(new DeviceRegistry(jedis).devicesOf("alice")).doesNotContain("api-d1");
+        assertThat(new DeviceRegistry(servers.jedis()).devicesOf("alice")).doesNotContain("api-d1");
     }
 
     @Test
     void rotatingTheTokenReplacesItAndRevokesTheOldCredentialsOnEveryBroker() {
         final String oldToken = json(post("{\"id\":\"api-rot\",\"owner\":\"dora\"}", BEARER)).path("token").asText();
-        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+        try (RevocationListener revocations = RevocationListener.start(servers.redis().url())) {
             final HttpResponse<String> rotated = call("POST", "/api/devices/api-rot/token", BEARER);
 
             assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
@@ -142,10 +124,10 @@ class DeviceApiIT {
             assertThat(credentials.path("owner").asText()).isEqualTo("dora");
             final String newToken = credentials.path("token").asText();
             assertThat(newToken).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(oldToken);
-            final DeviceRecord stored = new DeviceRegistry(jedis).find("api-rot").orElseThrow();
+            final DeviceRecord stored = new DeviceRegistry(servers.jedis()).find("api-rot").orElseThrow();
             assertThat(stored.acceptsToken(newToken)).isTrue();
             assertThat(stored.acceptsToken(oldToken)).isFalse();
-            assertThat(jedis.hgetAll(DeviceRegistry.deviceKey("api-rot")).values()).doesNotContain(newToken);
+            assertThat(servers.jedis().hgetAll(DeviceRegistry.deviceKey("api-rot")).values()).doesNotContain(newToken);
             revocations.awaitExactly("api-rot");
         }
     }
@@ -153,7 +135,7 @@ class DeviceApiIT {
     @Test
     void deletingADeviceRevokesItsCredentialsEvenOnARetry() {
         assertThat(post("{\"id\":\"api-del\",\"owner\":\"dora\"}", BEARER).statusCode()).isEqualTo(201);
-        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+        try (RevocationListener revocations = RevocationListener.start(servers.redis().url())) {
             assertThat(call("DELETE", "/api/devices/api-del", BEARER).statusCode()).isEqualTo(204);
             // A retry of a delete whose revocation failed must still revoke.
             assertError(call("DELETE", "/api/devices/api-del", BEARER), 404, "device_not_found", "id");
@@ -164,7 +146,7 @@ class DeviceApiIT {
 
     @Test
     void refusesToRotateWhatCannotBeRotatedAndRevokesNothing() {
-        try (RevocationListener revocations = RevocationListener.start(redis.url())) {
+        try (RevocationListener revocations = RevocationListener.start(servers.redis().url())) {
             assertError(call("POST", "/api/devices/api-ghost/token", BEARER), 404, "device_not_found", "id");
             assertError(call("POST", "/api/devices/bad%2Bid/token", BEARER), 400, "invalid_field", "id");
             assertError(call("POST", "/api/devices/api-ghost/token", null), 401, "unauthorized", null);
@@ -182,7 +164,7 @@ class DeviceApiIT {
         assertThat(post("{\"id\":\"api-dup\",\"owner\":\"bob\"}", BEARER).statusCode()).isEqualTo(201);
 
         assertError(post("{\"id\":\"api-dup\",\"owner\":\"carol\"}", BEARER), 409, "device_exists", "id");
-        assertThat(new DeviceRegistry(jedis).find("api-dup").orElseThrow().owner()).isEqualTo("bob");
+        assertThat(new DeviceRegistry(servers.jedis()).find("api-dup").orElseThrow().owner()).isEqualTo("bob");
     }
 
     @Test
@@ -202,7 +184,7 @@ class DeviceApiIT {
                 new Case("{\"id\":\"api-x\",\"owner\":\"alice\",\"enabled\":false}", "unknown_field", "enabled"))) {
             assertError(post(bad.body(), BEARER), 400, bad.error(), bad.field());
         }
-        assertThat(new DeviceRegistry(jedis).find("api-x")).isEmpty();
+        assertThat(new DeviceRegistry(servers.jedis()).find("api-x")).isEmpty();
         assertError(call("GET", "/api/devices/bad%2Bid", BEARER), 400, "invalid_field", "id");
     }
 
@@ -219,7 +201,7 @@ class DeviceApiIT {
         assertError(call("GET", "/api/anything", null), 401, "unauthorized", null);
         assertThat(call("GET", "/api/devices/api-anon", null).headers().firstValue("WWW-Authenticate"))
                 .contains("Bearer");
-        assertThat(new DeviceRegistry(jedis).find("api-anon")).isEmpty();
+        assertThat(new DeviceRegistry(servers.jedis()).find("api-anon")).isEmpty();
     }
 
     @Test

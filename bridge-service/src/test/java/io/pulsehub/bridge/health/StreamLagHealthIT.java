@@ -6,12 +6,9 @@ import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.bridge.stream.RedisClock;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -32,26 +29,19 @@ class StreamLagHealthIT {
     private static final StreamLayout LAYOUT = new StreamLayout(4);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
-    private static RedisClient jedis;
+    private static BridgeApp.Servers servers;
     private static BridgeApp app;
     private static StreamEntryID twoMinutes;
     private static StreamEntryID tenMinutes;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        jedis = RedisClient.create(redis.url());
+        servers = BridgeApp.Servers.start();
         // Delivered before the bridge starts, so that its own consumer cannot take them first.
-        for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
-            jedis.xgroupCreate(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP, new StreamEntryID(0, 0),
-                    true);
-        }
+        servers.createConsumerGroups(LAYOUT);
         twoMinutes = stuckEntry(0, 120_000);
         tenMinutes = stuckEntry(1, 600_000);
-        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(servers.settings());
         settings.put("hub.health-lag-degraded", "1m");
         settings.put("hub.health-lag-down", "5m");
         // The entries below stay with their dead consumer for the whole test.
@@ -61,18 +51,7 @@ class StreamLagHealthIT {
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        BridgeApp.close(app, servers);
     }
 
     /** An entry that entered Redis {@code ageMillis} ago, delivered to a consumer that then died. */
@@ -81,15 +60,16 @@ class StreamLagHealthIT {
         final long millis = redisMillis() - ageMillis;
         final StreamEntry entry = new StreamEntry("lagging-" + partition, millis * 1_000_000L,
                 "{\"v\":1}".getBytes(StandardCharsets.UTF_8));
-        jedis.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams().id(new StreamEntryID(millis, 0)),
-                entry.toFields());
-        jedis.xreadGroup(StreamLayout.CONSUMER_GROUP, "dead-bridge", XReadGroupParams.xReadGroupParams().count(10),
+        servers.jedis().xadd(stream.getBytes(StandardCharsets.UTF_8),
+                XAddParams.xAddParams().id(new StreamEntryID(millis, 0)), entry.toFields());
+        servers.jedis().xreadGroup(StreamLayout.CONSUMER_GROUP, "dead-bridge",
+                XReadGroupParams.xReadGroupParams().count(10),
                 Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         return new StreamEntryID(millis, 0);
     }
 
     private static long redisMillis() {
-        return RedisClock.millis(jedis);
+        return RedisClock.millis(servers.jedis());
     }
 
     private static JsonNode json(final HttpResponse<String> response) {
@@ -119,7 +99,7 @@ class StreamLagHealthIT {
         assertThat(stream(down).path("degradedAfterMs").asLong()).isEqualTo(60_000);
         assertThat(stream(down).path("downAfterMs").asLong()).isEqualTo(300_000);
 
-        jedis.xack(LAYOUT.streamKey(1), StreamLayout.CONSUMER_GROUP, tenMinutes);
+        servers.jedis().xack(LAYOUT.streamKey(1), StreamLayout.CONSUMER_GROUP, tenMinutes);
         final HttpResponse<String> degraded = app.get("/health");
         assertThat(degraded.statusCode()).as(degraded.body()).isEqualTo(200);
         assertThat(json(degraded).path("status").asText()).isEqualTo("DEGRADED");
@@ -127,7 +107,7 @@ class StreamLagHealthIT {
         assertThat(stream(degraded).path("pending").asLong()).isEqualTo(1);
         assertThat(stream(degraded).path("oldestPendingAgeMs").asLong()).isBetween(120_000L, 220_000L);
 
-        jedis.xack(LAYOUT.streamKey(0), StreamLayout.CONSUMER_GROUP, twoMinutes);
+        servers.jedis().xack(LAYOUT.streamKey(0), StreamLayout.CONSUMER_GROUP, twoMinutes);
         final HttpResponse<String> up = app.get("/health");
         assertThat(up.statusCode()).isEqualTo(200);
         assertThat(json(up).path("status").asText()).isEqualTo("UP");

@@ -4,13 +4,9 @@ import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.bridge.stream.IngestWatermark;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.XAddParams;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,17 +35,13 @@ class PipelineMetricsIT {
             "write_latency_ms_p99", "batch_size_mean", "aggregates_published", "commands_published", "pending",
             "undelivered", "backlog", "oldest_pending_age_ms", "dlq_entries");
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
-    private static RedisClient jedis;
+    private static BridgeApp.Servers servers;
     private static BridgeApp app;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        jedis = RedisClient.create(redis.url());
-        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        servers = BridgeApp.Servers.start();
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(servers.settings());
         settings.put("hub.pipeline-metrics-interval", "300ms");
         settings.put("hub.aggregate-windows", "1s");
         settings.put("hub.aggregate-lateness", "200ms");
@@ -58,24 +50,13 @@ class PipelineMetricsIT {
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        BridgeApp.close(app, servers);
     }
 
     private static void publish(final String device, final String payload) {
         final StreamEntry entry = new StreamEntry(device, System.currentTimeMillis() * 1_000_000L + 3,
                 payload.getBytes(StandardCharsets.UTF_8));
-        jedis.xadd(LAYOUT.streamOf(device).getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), entry.toFields());
+        servers.append(LAYOUT, entry);
     }
 
     /** The value of the one sample of {@code name} whose labels include every one given, e.g. {@code kind="x"}. */
@@ -102,7 +83,7 @@ class PipelineMetricsIT {
     }
 
     private static List<Map<String, Object>> pipelineRows() {
-        return influx.rows(BridgeApp.DB, "SELECT * FROM pulsehub_pipeline WHERE bridge = 'bridge-it'");
+        return servers.influx().rows(BridgeApp.DB, "SELECT * FROM pulsehub_pipeline WHERE bridge = 'bridge-it'");
     }
 
     private static double sumOf(final String field) {
@@ -113,11 +94,11 @@ class PipelineMetricsIT {
     @Test
     void countsWhatThePipelineDidOnPrometheusAndInInflux() {
         // The aggregation starts with the window current when it first leads (no backfill): publish after that.
-        await().atMost(PATIENCE).until(() -> jedis.exists("pulsehub:aggregates:closed:1s"));
+        await().atMost(PATIENCE).until(() -> servers.jedis().exists("pulsehub:aggregates:closed:1s"));
         // A float where InfluxDB already has an integer: refused, dead-lettered.
         final long ts = System.currentTimeMillis() - 500;
-        influx.createDatabase(BridgeApp.DB);
-        influx.write(BridgeApp.DB, "telemetry,device=metrics-p poisoned=1i " + (ts - 1) * 1_000_000L);
+        servers.influx().createDatabase(BridgeApp.DB);
+        servers.influx().write(BridgeApp.DB, "telemetry,device=metrics-p poisoned=1i " + (ts - 1) * 1_000_000L);
         for (int i = 0; i < 5; i++) {
             publish("metrics-" + i, "{\"v\":" + i + "}");
         }
@@ -144,7 +125,7 @@ class PipelineMetricsIT {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(sample(scrape(),
                 "pulsehub_bridge_aggregates_published_total", "revision=\"first\""))
                 .as("aggregates published; watermark %d, closed up to %s",
-                        app.bean(IngestWatermark.class).millis(), jedis.get("pulsehub:aggregates:closed:1s"))
+                        app.bean(IngestWatermark.class).millis(), servers.jedis().get("pulsehub:aggregates:closed:1s"))
                 .isGreaterThanOrEqualTo(5));
         assertThat(app.get("/health").statusCode()).isEqualTo(200);
         // Paths become route templates or a fixed word: no device id, and no series per probed path.

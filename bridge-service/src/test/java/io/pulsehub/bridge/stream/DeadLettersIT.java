@@ -6,15 +6,12 @@ import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.bridge.InfluxNanos;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XClaimParams;
@@ -46,27 +43,20 @@ class DeadLettersIT {
     private static final String BEARER = "Bearer " + BridgeApp.ADMIN_TOKEN;
     private static final long TS = System.currentTimeMillis() - 60_000;
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
-    private static RedisClient jedis;
+    private static BridgeApp.Servers servers;
     private static BridgeApp app;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        jedis = RedisClient.create(redis.url());
-        for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
-            jedis.xgroupCreate(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP, new StreamEntryID(0, 0),
-                    true);
-        }
+        servers = BridgeApp.Servers.start();
+        servers.createConsumerGroups(LAYOUT);
         // What a crash loop leaves behind: entries this consumer (bridge-it) or a dead one already had several times.
         delivered("worn-1", "{\"ts\":" + TS + ",\"v\":1.5}", "bridge-it", 5);
         delivered("worn-2", "{\"ts\":" + TS + ",\"v\":2.5}", "bridge-it", 4);
         delivered("worn-3", "{\"ts\":" + TS + ",\"v\":3.5}", "dead-bridge", 5);
-        jedis.xadd(LAYOUT.streamKey(2), Map.of("x", "y"), XAddParams.xAddParams());
+        servers.jedis().xadd(LAYOUT.streamKey(2), Map.of("x", "y"), XAddParams.xAddParams());
 
-        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(servers.settings());
         settings.put("hub.bridge-claim-idle", "1s");
         settings.put("hub.bridge-max-deliveries", "5");
         app = BridgeApp.start(settings);
@@ -74,18 +64,7 @@ class DeadLettersIT {
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+        BridgeApp.close(app, servers);
     }
 
     /** Adds an entry, delivers it to {@code consumer} and sets its delivery count as Redis would after that many. */
@@ -94,23 +73,25 @@ class DeadLettersIT {
         final String stream = LAYOUT.streamOf(device);
         final StreamEntry entry =
                 new StreamEntry(device, TS * 1_000_000L + 7, payload.getBytes(StandardCharsets.UTF_8));
-        final byte[] id = jedis.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
+        final byte[] id = servers.jedis().xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
                 entry.toFields());
-        jedis.xreadGroup(StreamLayout.CONSUMER_GROUP, consumer, XReadGroupParams.xReadGroupParams().count(1000),
+        servers.jedis().xreadGroup(StreamLayout.CONSUMER_GROUP, consumer,
+                XReadGroupParams.xReadGroupParams().count(1000),
                 Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        jedis.xclaimJustId(stream, StreamLayout.CONSUMER_GROUP, consumer, 0,
+        servers.jedis().xclaimJustId(stream, StreamLayout.CONSUMER_GROUP, consumer, 0,
                 XClaimParams.xClaimParams().retryCount(deliveries), new StreamEntryID(new String(id,
                         StandardCharsets.US_ASCII)));
     }
 
     private static List<Map<String, Object>> points(final String device) {
-        return InfluxNanos.rows(influx, BridgeApp.DB, "SELECT * FROM telemetry WHERE device = '" + device + "'");
+        return InfluxNanos.rows(servers.influx(), BridgeApp.DB,
+                "SELECT * FROM telemetry WHERE device = '" + device + "'");
     }
 
     private static long pendingOfGroup() {
         long pending = 0;
         for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
-            pending += jedis.xpending(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP).getTotal();
+            pending += servers.jedis().xpending(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP).getTotal();
         }
         return pending;
     }
@@ -162,7 +143,7 @@ class DeadLettersIT {
     @Order(1)
     void entriesDeliveredMoreThanTheLimitAreDeadLetteredWithTheirReasonAndAcknowledged() {
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(jedis.xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(3));
+                assertThat(servers.jedis().xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(3));
         await().atMost(PATIENCE).until(DeadLettersIT::pendingOfGroup, pending -> pending == 0);
 
         assertThat(points("worn-1")).isEmpty();
@@ -221,7 +202,7 @@ class DeadLettersIT {
         assertError(call("POST", "/api/dlq/replay", "[\"1-1\"]", BEARER), 400, "invalid_body", null);
         assertError(call("POST", "/api/dlq/replay", "{\"ids\":[", BEARER), 400, "malformed_json", null);
         assertError(call("POST", "/api/dlq/replay", null, null), 401, "unauthorized", null);
-        assertThat(jedis.xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(3);
+        assertThat(servers.jedis().xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(3);
     }
 
     @Test
@@ -241,7 +222,7 @@ class DeadLettersIT {
                     assertThat(point.get("v")).isEqualTo(1.5);
                     assertThat(point.get("time")).isEqualTo(TS * 1_000_000L);
                 }));
-        assertThat(jedis.xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(2);
+        assertThat(servers.jedis().xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(2);
         assertThat(allDeadLetters()).noneMatch(entry -> entry.path("id").asText().equals(id));
     }
 
@@ -249,8 +230,9 @@ class DeadLettersIT {
     @Order(6)
     void replaysEveryDeadLetterSkippingThoseWithNothingToReplay() {
         // An entry that was deleted from its stream while pending: its dead letter has no original fields.
-        final StreamEntryID gone = jedis.xadd(StreamLayout.DEAD_LETTER_STREAM, Map.of("stream", LAYOUT.streamKey(0),
-                "id", "5-0", "reason", "entry was deleted from the stream before it was written"),
+        final StreamEntryID gone = servers.jedis().xadd(StreamLayout.DEAD_LETTER_STREAM,
+                Map.of("stream", LAYOUT.streamKey(0), "id", "5-0",
+                        "reason", "entry was deleted from the stream before it was written"),
                 XAddParams.xAddParams());
         final String foreign = allDeadLetters().stream().filter(entry -> entry.path("device").isNull()
                 && entry.path("reason").asText().startsWith("undecodable")).findFirst().orElseThrow()

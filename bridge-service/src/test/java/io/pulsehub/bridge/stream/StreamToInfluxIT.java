@@ -7,13 +7,10 @@ import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
-import io.pulsehub.testsupport.InfluxServer;
-import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -38,28 +35,18 @@ class StreamToInfluxIT {
     private static final StreamLayout LAYOUT = new StreamLayout(4);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private static RedisServer redis;
-    private static InfluxServer influx;
-    private static RedisClient jedis;
+    private static BridgeApp.Servers servers;
     private BridgeApp app;
 
     @BeforeAll
     static void startServers() {
-        redis = RedisServer.start();
-        influx = InfluxServer.start();
-        jedis = RedisClient.create(redis.url());
+        servers = BridgeApp.Servers.start();
     }
 
     @AfterAll
     static void stopServers() {
-        if (jedis != null) {
-            jedis.close();
-        }
-        if (influx != null) {
-            influx.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -72,7 +59,7 @@ class StreamToInfluxIT {
     }
 
     private BridgeApp startApp(final String claimIdle) {
-        final Map<String, Object> settings = BridgeApp.recordingAggregates(BridgeApp.settings(redis, influx));
+        final Map<String, Object> settings = BridgeApp.recordingAggregates(servers.settings());
         settings.put("hub.bridge-claim-idle", claimIdle);
         return BridgeApp.start(settings);
     }
@@ -81,7 +68,7 @@ class StreamToInfluxIT {
     private static List<Reading> publish(final String device, final String payload) {
         final long brokerTime = System.currentTimeMillis() * 1_000_000L + 1_000 + (long) (Math.random() * 900_000);
         final StreamEntry entry = new StreamEntry(device, brokerTime, payload.getBytes(StandardCharsets.UTF_8));
-        jedis.xadd(LAYOUT.streamOf(device).getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), entry.toFields());
+        servers.append(LAYOUT, entry);
         try {
             return entry.readings();
         } catch (final InvalidTelemetryException e) {
@@ -90,7 +77,8 @@ class StreamToInfluxIT {
     }
 
     private static List<Map<String, Object>> points(final String device) {
-        return InfluxNanos.rows(influx, BridgeApp.DB, "SELECT * FROM telemetry WHERE device = '" + device + "'");
+        return InfluxNanos.rows(servers.influx(), BridgeApp.DB,
+                "SELECT * FROM telemetry WHERE device = '" + device + "'");
     }
 
     /** What InfluxDB must hold for these readings: one point per reading, time in ns, every metric as a field. */
@@ -119,8 +107,9 @@ class StreamToInfluxIT {
     private static long pendingOfGroup() {
         long pending = 0;
         for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
-            if (jedis.exists(LAYOUT.streamKey(partition))) {
-                pending += jedis.xpending(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP).getTotal();
+            if (servers.jedis().exists(LAYOUT.streamKey(partition))) {
+                pending += servers.jedis().xpending(LAYOUT.streamKey(partition), StreamLayout.CONSUMER_GROUP)
+                        .getTotal();
             }
         }
         return pending;
@@ -148,7 +137,7 @@ class StreamToInfluxIT {
         // Acknowledged entries are trimmed; nothing else was in the streams.
         await().atMost(PATIENCE).untilAsserted(() -> {
             for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
-                assertThat(jedis.xlen(LAYOUT.streamKey(partition))).as("partition " + partition).isZero();
+                assertThat(servers.jedis().xlen(LAYOUT.streamKey(partition))).as("partition " + partition).isZero();
             }
         });
     }
@@ -163,13 +152,14 @@ class StreamToInfluxIT {
             readings.addAll(publish("redeliver-1", "[{\"ts\":" + (ts + i) + ",\"v\":" + i + "},{\"v\":" + (i + 0.5)
                     + "}]"));
         }
-        jedis.xreadGroup(StreamLayout.CONSUMER_GROUP, "bridge-it", XReadGroupParams.xReadGroupParams().count(100),
+        servers.jedis().xreadGroup(StreamLayout.CONSUMER_GROUP, "bridge-it",
+                XReadGroupParams.xReadGroupParams().count(100),
                 Map.of(LAYOUT.streamOf("redeliver-1"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        influx.createDatabase(BridgeApp.DB);
-        influx.write(BridgeApp.DB, readings.stream().map(reading -> TelemetryPoints.of("redeliver-1", reading)
+        servers.influx().createDatabase(BridgeApp.DB);
+        servers.influx().write(BridgeApp.DB, readings.stream().map(reading -> TelemetryPoints.of("redeliver-1", reading)
                 .lineProtocol()).collect(Collectors.joining("\n")));
         assertThat(points("redeliver-1")).hasSize(10);
-        assertThat(jedis.xpending(LAYOUT.streamOf("redeliver-1"), StreamLayout.CONSUMER_GROUP).getTotal())
+        assertThat(servers.jedis().xpending(LAYOUT.streamOf("redeliver-1"), StreamLayout.CONSUMER_GROUP).getTotal())
                 .isEqualTo(5);
 
         app = startApp("30s");
@@ -189,8 +179,8 @@ class StreamToInfluxIT {
         for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
             everyStream.put(LAYOUT.streamKey(partition), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
-        jedis.xreadGroup(StreamLayout.CONSUMER_GROUP, "dead-bridge", XReadGroupParams.xReadGroupParams().count(100),
-                everyStream);
+        servers.jedis().xreadGroup(StreamLayout.CONSUMER_GROUP, "dead-bridge",
+                XReadGroupParams.xReadGroupParams().count(100), everyStream);
         assertThat(pendingOfGroup()).isEqualTo(3);
 
         app = startApp("1s");
@@ -208,15 +198,15 @@ class StreamToInfluxIT {
         // InfluxDB will refuse a float for this field in this shard: it exists as an integer. (Field types are per
         // measurement and shard, so the field is one no other test uses.)
         final long ts = System.currentTimeMillis() - 1_000;
-        influx.createDatabase(BridgeApp.DB);
-        influx.write(BridgeApp.DB, "telemetry,device=poison-1 poisoned=1i " + (ts - 1) * 1_000_000L);
+        servers.influx().createDatabase(BridgeApp.DB);
+        servers.influx().write(BridgeApp.DB, "telemetry,device=poison-1 poisoned=1i " + (ts - 1) * 1_000_000L);
         publish("poison-1", "{\"ts\":" + ts + ",\"poisoned\":2.5}");
         final List<Reading> good = publish("healthy-1", "{\"ts\":" + ts + ",\"w\":3}");
-        jedis.xadd(LAYOUT.streamKey(1), Map.of("foreign", "entry"), XAddParams.xAddParams());
+        servers.jedis().xadd(LAYOUT.streamKey(1), Map.of("foreign", "entry"), XAddParams.xAddParams());
 
         await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(jedis.xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(2));
-        final List<Map<String, String>> deadLetters = jedis.xrange(StreamLayout.DEAD_LETTER_STREAM, "-", "+")
+                assertThat(servers.jedis().xlen(StreamLayout.DEAD_LETTER_STREAM)).isEqualTo(2));
+        final List<Map<String, String>> deadLetters = servers.jedis().xrange(StreamLayout.DEAD_LETTER_STREAM, "-", "+")
                 .stream().map(entry -> entry.getFields()).toList();
         assertThat(deadLetters).anySatisfy(fields -> {
             assertThat(fields).containsEntry("stream", LAYOUT.streamOf("poison-1")).containsEntry("d", "poison-1")
@@ -236,7 +226,7 @@ class StreamToInfluxIT {
     void keepsEntriesUnacknowledgedWhileInfluxIsDownAndCatchesUpAfter() {
         app = startApp("30s");
         await().atMost(PATIENCE).until(() -> app.get("/health").body().contains("\"influxdb\":{\"status\":\"UP\""));
-        influx.stop();
+        servers.influx().stop();
         try {
             final List<Reading> readings = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -246,23 +236,24 @@ class StreamToInfluxIT {
                     .contains("\"influxdb\":{\"status\":\"DOWN\""));
             // Delivered (or waiting) but never acknowledged while InfluxDB cannot take the points.
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-                    jedis.xlen(LAYOUT.streamOf("outage-1")) >= 4);
-            assertThat(jedis.xinfoGroups(LAYOUT.streamOf("outage-1")).get(0).getPending()
+                    servers.jedis().xlen(LAYOUT.streamOf("outage-1")) >= 4);
+            assertThat(servers.jedis().xinfoGroups(LAYOUT.streamOf("outage-1")).get(0).getPending()
                     + undelivered(LAYOUT.streamOf("outage-1"))).isEqualTo(4);
 
-            influx.restart();
+            servers.influx().restart();
 
             await().atMost(PATIENCE).untilAsserted(() -> assertThat(comparable(points("outage-1")))
                     .containsExactlyInAnyOrderElementsOf(expectedPoints("outage-1", readings)));
             await().atMost(PATIENCE).until(StreamToInfluxIT::pendingOfGroup, pending -> pending == 0);
         } finally {
-            influx.restart();
+            servers.influx().restart();
         }
     }
 
     private static long undelivered(final String stream) {
-        final StreamEntryID lastDelivered = jedis.xinfoGroups(stream).get(0).getLastDeliveredId();
-        return jedis.xrange(stream, new StreamEntryID(lastDelivered.getTime(), lastDelivered.getSequence() + 1),
-                (StreamEntryID) null, 1000).size();
+        final StreamEntryID lastDelivered = servers.jedis().xinfoGroups(stream).get(0).getLastDeliveredId();
+        return servers.jedis().xrange(stream,
+                new StreamEntryID(lastDelivered.getTime(), lastDelivered.getSequence() + 1), (StreamEntryID) null, 1000)
+                .size();
     }
 }

@@ -204,29 +204,27 @@ final class PahoV5Connection implements DeviceConnection {
     @Override
     public void goOffline() {
         offline = true;
-        try {
-            if (client.isConnected()) {
-                client.disconnect(0).waitForCompletion(1000);
-            }
-        } catch (final MqttException e) {
-            log.debug("Device {} did not disconnect cleanly: {}", device.id(), e.getMessage());
-        }
+        disconnect();
     }
 
     @Override
     public void close() {
         down.set(true); // what happens to the connection from here on is no loss
+        disconnect();
+        try {
+            client.close(true);
+        } catch (final MqttException e) {
+            log.debug("Device {} did not close cleanly: {}", device.id(), e.getMessage());
+        }
+    }
+
+    private void disconnect() {
         try {
             if (client.isConnected()) {
                 client.disconnect(0).waitForCompletion(1000);
             }
         } catch (final MqttException e) {
             log.debug("Device {} did not disconnect cleanly: {}", device.id(), e.getMessage());
-        }
-        try {
-            client.close(true);
-        } catch (final MqttException e) {
-            log.debug("Device {} did not close cleanly: {}", device.id(), e.getMessage());
         }
     }
 
