@@ -10,6 +10,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import io.pulsehub.contract.DeviceRegistry;
 import io.pulsehub.contract.StreamLayout;
+import io.pulsehub.extension.auth.AuthMetrics;
 import io.pulsehub.extension.auth.DeviceLookup;
 import io.pulsehub.extension.auth.HubSecurity;
 import io.pulsehub.extension.config.ConfigLoader;
@@ -18,6 +19,9 @@ import io.pulsehub.extension.config.InvalidConfigException;
 import io.pulsehub.extension.ingest.IngestMetrics;
 import io.pulsehub.extension.ingest.TelemetryIngest;
 import io.pulsehub.extension.redis.RedisClients;
+import io.pulsehub.extension.session.DeviceSessions;
+import io.pulsehub.extension.session.RevocationListener;
+import io.pulsehub.extension.stream.BacklogMonitor;
 import io.pulsehub.extension.stream.RedisStreamSink;
 import io.pulsehub.extension.stream.TelemetryStreamWriter;
 import org.slf4j.Logger;
@@ -26,11 +30,14 @@ import redis.clients.jedis.RedisClient;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * Wires the PulseHub extension into HiveMQ: configuration, Redis clients, the stream writer, authentication,
- * authorization and the telemetry interceptor. Nothing here makes decisions of its own.
+ * Wires the PulseHub extension into HiveMQ: configuration, Redis clients, the stream writer and backlog monitor,
+ * authentication, authorization, the telemetry interceptor, presence and revocation. Nothing here makes decisions
+ * of its own.
  */
 public final class PulseHubExtensionMain implements ExtensionMain {
 
@@ -44,6 +51,15 @@ public final class PulseHubExtensionMain implements ExtensionMain {
     private @Nullable RedisClient streamRedis;
     private @Nullable TelemetryStreamWriter writer;
     private @Nullable Duration stopGrace;
+    /**
+     * Backlog sampling and the revocation watchdog block on Redis for up to its timeout; they get a thread of their
+     * own instead of one of the few of HiveMQ's managed executor.
+     */
+    private @Nullable ScheduledExecutorService housekeeping;
+    private @Nullable BacklogMonitor backlog;
+    private @Nullable HubSecurity security;
+    private @Nullable TelemetryIngest ingest;
+    private @Nullable RevocationListener revocations;
 
     /** Used by HiveMQ: configuration from {@code conf/config.xml} in the extension folder and the environment. */
     public PulseHubExtensionMain() {
@@ -94,12 +110,28 @@ public final class PulseHubExtensionMain implements ExtensionMain {
         writer = streamWriter;
         stopGrace = config.redisTimeout().multipliedBy(2);
         streamWriter.start();
+        final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            final Thread thread = new Thread(runnable, "pulsehub-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        housekeeping = scheduler;
+        final BacklogMonitor backlogMonitor = new BacklogMonitor(registryRedis, layout,
+                config.limits().backlogHighWaterMark());
+        backlog = backlogMonitor;
+        backlogMonitor.start(scheduler, config.limits().backlogSampleInterval());
 
-        HubSecurity.install(Services.securityRegistry(), config.secrets(),
-                DeviceLookup.of(new DeviceRegistry(registryRedis)), Services.extensionExecutorService(),
-                config.ackTimeout());
-        TelemetryIngest.install(Services.initializerRegistry(), streamWriter, config.ackTimeout(),
-                new IngestMetrics(Services.metricRegistry(), streamWriter));
+        final DeviceLookup registry = DeviceLookup.of(new DeviceRegistry(registryRedis));
+        security = HubSecurity.install(Services.securityRegistry(), config.secrets(), config.jwt(),
+                config.loginThrottle(), registry, Services.extensionExecutorService(), config.ackTimeout(),
+                new AuthMetrics(Services.metricRegistry()));
+        ingest = TelemetryIngest.install(Services.initializerRegistry(), streamWriter, config.ackTimeout(),
+                new IngestMetrics(Services.metricRegistry(), streamWriter, backlogMonitor), config.limits(),
+                backlogMonitor, Services.clientService(), scheduler);
+        revocations = DeviceSessions.install(new DeviceSessions.Broker(Services.eventRegistry(),
+                        Services.publishService(), Services.clientService(), Services.subscriptionStore(),
+                        Services.retainedMessageStore(), Services.metricRegistry()), registry, config.redisUrl(),
+                config.redisTimeout(), Services.extensionExecutorService(), scheduler);
         warnIfRedisUnreachable(config);
     }
 
@@ -124,10 +156,31 @@ public final class PulseHubExtensionMain implements ExtensionMain {
 
     /** Bounded: the writer gets its grace period, then whatever is still queued is refused and Redis closed. */
     private void release() {
+        final Duration grace = stopGrace != null ? stopGrace : Duration.ZERO;
+        if (revocations != null) {
+            revocations.stop(grace);
+            revocations = null;
+        }
+        if (security != null) {
+            security.stop();
+            security = null;
+        }
+        if (ingest != null) {
+            ingest.stop();
+            ingest = null;
+        }
+        if (backlog != null) {
+            backlog.stop();
+            backlog = null;
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            housekeeping = null;
+        }
         final TelemetryStreamWriter currentWriter = writer;
         writer = null;
         if (currentWriter != null) {
-            currentWriter.stop(stopGrace != null ? stopGrace : Duration.ZERO);
+            currentWriter.stop(grace);
         }
         closeQuietly(streamRedis);
         streamRedis = null;

@@ -38,7 +38,10 @@ class AuthenticationIT {
 
     @BeforeAll
     static void startHub() {
-        hub = EmbeddedHub.withEmbeddedExtension("");
+        // Every refusal here comes from 127.0.0.1; throttling has its own test (LoginThrottleIT).
+        hub = EmbeddedHub.withEmbeddedExtension(
+                "<login-free-failures-per-address>1000</login-free-failures-per-address>"
+                        + "<login-block-after-failures-per-address>0</login-block-after-failures-per-address>");
     }
 
     @AfterAll
@@ -189,7 +192,8 @@ class AuthenticationIT {
 
     @Test
     void appWithAnExpiredOrForgedTokenIsRefused() throws Exception {
-        final String expired = AppTokens.mint(EmbeddedHub.JWT_SECRET, "gina", Duration.ofSeconds(-5));
+        // Beyond the default clock skew of 5 s.
+        final String expired = AppTokens.mint(EmbeddedHub.JWT_SECRET, "gina", Duration.ofMinutes(-1));
         final String forged = AppTokens.mint("someone-elses-secret-0123456789abcdef", "gina", Duration.ofMinutes(5));
 
         assertThat(Mqtt.v5Refusal(hub.mqttUrl(), Mqtt.appClientId(), "gina", expired))
@@ -240,5 +244,101 @@ class AuthenticationIT {
                 "not-the-service-token")).isEqualTo(BAD_USER_NAME_OR_PASSWORD);
         assertThat(Mqtt.v3Refusal(hub.mqttUrl(), "service-bridge-y", ServiceIdentity.BRIDGE_USERNAME,
                 new String(new byte[]{'x'}, StandardCharsets.UTF_8))).isEqualTo(V3_BAD_USER_NAME_OR_PASSWORD);
+    }
+
+    @Test
+    void bridgeMayCommandAnyDevice() throws Exception {
+        final ProvisionedDevice device = hub.provision("bridge-cmd", "lena");
+        final MqttAsyncClient deviceClient = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        final MqttAsyncClient bridge = Mqtt.v5(hub.mqttUrl(), "pulsehub-bridge-it", ServiceIdentity.BRIDGE_USERNAME,
+                EmbeddedHub.SERVICE_TOKEN);
+        try {
+            final List<String> commands = Mqtt.collect(deviceClient);
+            assertThat(Mqtt.subscribe(deviceClient, Topics.commandsFilter(device.id())).code()).isEqualTo(1);
+
+            assertThat(Mqtt.publish(bridge, Topics.command(device.id(), "calibrate"), "{\"offset\":1}").code())
+                    .isZero();
+
+            await().atMost(WAIT).until(() -> commands.contains(
+                    Topics.command(device.id(), "calibrate") + " {\"offset\":1}"));
+        } finally {
+            Mqtt.disconnect(bridge);
+            Mqtt.disconnect(deviceClient);
+        }
+    }
+
+    @Test
+    void serviceMayNotForgePresence() throws Exception {
+        final ProvisionedDevice device = hub.provision("forged-presence", "lena");
+        final MqttAsyncClient bridge = Mqtt.v5(hub.mqttUrl(), "pulsehub-bridge-presence",
+                ServiceIdentity.BRIDGE_USERNAME, EmbeddedHub.SERVICE_TOKEN);
+        try {
+            final Mqtt.Answer refused = Mqtt.publish(bridge, Topics.presence(device.id()), "online");
+
+            assertThat(refused.code()).isEqualTo(NOT_AUTHORIZED);
+            assertThat(refused.reason()).startsWith("the service may publish only to");
+        } finally {
+            Mqtt.disconnect(bridge);
+        }
+    }
+
+    @Test
+    void appMayPublishNeitherAggregatesNorAlertsOfItsOwnDevice() throws Exception {
+        final ProvisionedDevice device = hub.provision("app-forger", "mona");
+        for (final String topic : List.of(Topics.aggregate(device.id(), "1m"), "alerts/" + device.id() + "/hot",
+                Topics.presence(device.id()))) {
+            // A refused publish ends an MQTT 5 connection, so each attempt gets its own.
+            final MqttAsyncClient app = Mqtt.v5(hub.mqttUrl(), Mqtt.appClientId(), "mona", appToken("mona"));
+            try {
+                final Mqtt.Answer refused = Mqtt.publish(app, topic, "{}");
+                assertThat(refused.code()).as(topic).isEqualTo(NOT_AUTHORIZED);
+                assertThat(refused.reason()).as(topic)
+                        .isEqualTo("an app may publish only to devices/{id}/commands/{name} of its own devices");
+            } finally {
+                Mqtt.disconnect(app);
+            }
+        }
+    }
+
+    @Test
+    void clientIdsStartingWithPulsehubAreReservedForTheService() throws Exception {
+        final ProvisionedDevice device = hub.provision("pulsehub-bridge-x", "nina");
+
+        assertThat(Mqtt.v5Refusal(hub.mqttUrl(), device.id(), device.id(), device.token()))
+                .isEqualTo(CLIENT_IDENTIFIER_NOT_VALID);
+        assertThat(Mqtt.v3Refusal(hub.mqttUrl(), device.id(), device.id(), device.token()))
+                .isEqualTo(V3_IDENTIFIER_REJECTED);
+        assertThat(Mqtt.v5Refusal(hub.mqttUrl(), "pulsehub-bridge-e2e-bridge", "nina", appToken("nina")))
+                .isEqualTo(CLIENT_IDENTIFIER_NOT_VALID);
+        // The service itself uses such ids.
+        Mqtt.disconnect(Mqtt.v5(hub.mqttUrl(), "pulsehub-bridge-e2e-bridge", ServiceIdentity.BRIDGE_USERNAME,
+                EmbeddedHub.SERVICE_TOKEN));
+    }
+
+    @Test
+    void deviceProvisionedWhileTheAppIsConnectedBecomesVisibleAtItsNextSubscribe() throws Exception {
+        final String deviceId = "later-" + System.nanoTime();
+        final MqttAsyncClient app = Mqtt.v5(hub.mqttUrl(), Mqtt.appClientId(), "olga", appToken("olga"));
+        try {
+            final List<String> received = Mqtt.collect(app);
+            assertThat(Mqtt.subscribe(app, Topics.telemetry(deviceId)).code()).isEqualTo(NOT_AUTHORIZED);
+
+            final ProvisionedDevice device;
+            try (RedisClient redis = hub.client()) {
+                device = new DeviceRegistry(redis).provision(deviceId, "olga");
+            }
+            // No new login needed: ownership is looked up per subscription.
+            assertThat(Mqtt.subscribe(app, Topics.telemetry(deviceId)).code()).isEqualTo(1);
+
+            final MqttAsyncClient deviceClient = Mqtt.v5(hub.mqttUrl(), deviceId, deviceId, device.token());
+            try {
+                assertThat(Mqtt.publish(deviceClient, Topics.telemetry(deviceId), "{\"t\":1}").code()).isZero();
+            } finally {
+                Mqtt.disconnect(deviceClient);
+            }
+            await().atMost(WAIT).until(() -> received.contains(Topics.telemetry(deviceId) + " {\"t\":1}"));
+        } finally {
+            Mqtt.disconnect(app);
+        }
     }
 }

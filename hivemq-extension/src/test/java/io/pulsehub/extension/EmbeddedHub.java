@@ -161,6 +161,15 @@ final class EmbeddedHub implements AutoCloseable {
         return redis;
     }
 
+    /** HiveMQ's metric registry, where the extension counts what it does. */
+    com.codahale.metrics.MetricRegistry metrics() {
+        return hivemq.getMetricRegistry();
+    }
+
+    long counter(final String name) {
+        return metrics().counter(name).getCount();
+    }
+
     /** A new device with a unique id for the given owner. */
     ProvisionedDevice provision(final String prefix, final String owner) {
         final String id = prefix + "-" + DEVICE_COUNTER.incrementAndGet();

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Mqtt {
 
     static final long TIMEOUT_MILLIS = 10_000;
+    private static final long DISCONNECT_MILLIS = 1_000;
     private static final AtomicInteger APP_COUNTER = new AtomicInteger();
 
     private Mqtt() {
@@ -176,9 +177,12 @@ final class Mqtt {
     /** Publishes with QoS 1 and waits for the PUBACK, negative or not. */
     static Answer publish(final org.eclipse.paho.mqttv5.client.MqttAsyncClient client, final String topic,
                           final String payload) throws MqttException {
-        final org.eclipse.paho.mqttv5.client.IMqttToken token =
-                client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-        return answer(token);
+        return publish(client, topic, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Answer publish(final org.eclipse.paho.mqttv5.client.MqttAsyncClient client, final String topic,
+                          final byte[] payload) throws MqttException {
+        return answer(client.publish(topic, payload, 1, false));
     }
 
     /** Every client publishes one QoS 1 reading to its own telemetry topic at once; the answers in client order. */
@@ -218,10 +222,24 @@ final class Mqtt {
 
     /** Collects the messages an MQTT 5 client receives as "topic payload". */
     static List<String> collect(final org.eclipse.paho.mqttv5.client.MqttAsyncClient client) {
+        return watch(client).received();
+    }
+
+    /** A DISCONNECT (or lost connection, code -1) an MQTT 5 client saw. */
+    record Disconnect(int code, String reason) {
+    }
+
+    /** What an MQTT 5 client receives: messages as "topic payload", and how it was disconnected. */
+    record Watch(List<String> received, List<Disconnect> disconnects) {
+    }
+
+    static Watch watch(final org.eclipse.paho.mqttv5.client.MqttAsyncClient client) {
         final List<String> received = new CopyOnWriteArrayList<>();
+        final List<Disconnect> disconnects = new CopyOnWriteArrayList<>();
         client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
             @Override
             public void disconnected(final org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+                disconnects.add(new Disconnect(response.getReturnCode(), response.getReasonString()));
             }
 
             @Override
@@ -247,13 +265,17 @@ final class Mqtt {
                                           final org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
             }
         });
-        return received;
+        return new Watch(received, disconnects);
     }
 
+    /**
+     * Sends DISCONNECT and closes. Bounded: when the broker has just closed the connection itself (HiveMQ does after
+     * refusing an MQTT 5 publish), Paho's asynchronous disconnect would never complete.
+     */
     static void disconnect(final org.eclipse.paho.mqttv5.client.MqttAsyncClient client) {
         try {
             if (client.isConnected()) {
-                client.disconnect().waitForCompletion(TIMEOUT_MILLIS);
+                client.disconnect(0).waitForCompletion(DISCONNECT_MILLIS);
             }
         } catch (final MqttException ignored) {
             // already gone

@@ -25,6 +25,7 @@ class TelemetryIngestIT {
     private static final int NO_MATCHING_SUBSCRIBERS = 0x10;
     private static final int NOT_AUTHORIZED = 0x87;
     private static final int PAYLOAD_FORMAT_INVALID = 0x99;
+    private static final int TOPIC_NAME_INVALID = 0x90;
 
     private static EmbeddedHub hub;
 
@@ -139,6 +140,62 @@ class TelemetryIngestIT {
                     .isIn(SUCCESS, NO_MATCHING_SUBSCRIBERS);
             assertThat(hub.entriesOf(device.id())).extracting(entry -> entry.getFields().get("p"))
                     .containsExactly("{\"temperature\":20}");
+        } finally {
+            Mqtt.disconnect(client);
+        }
+    }
+
+    @Test
+    void reasonQuotingControlCharactersOfThePayloadIsEscapedSoTheClientSurvivesIt() throws Exception {
+        final ProvisionedDevice device = hub.provision("ctrl", "alice");
+        final MqttAsyncClient client = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        try {
+            // The parser quotes the unknown token, control characters included; Paho's receiver dies on those.
+            final Mqtt.Answer refused = Mqtt.publish(client, Topics.telemetry(device.id()),
+                    new byte[]{'b', 'o', 0x18, 0x1c, 0x0a, 'x'});
+
+            assertThat(refused.code()).isEqualTo(PAYLOAD_FORMAT_INVALID);
+            assertThat(refused.reason()).contains("'bo\\u0018'").doesNotContain("\u0018");
+            assertThat(Mqtt.publish(client, Topics.telemetry(device.id()), "{\"after\":1}").code())
+                    .isIn(SUCCESS, NO_MATCHING_SUBSCRIBERS);
+        } finally {
+            Mqtt.disconnect(client);
+        }
+    }
+
+    @Test
+    void topicWithControlCharactersIsRefusedWithoutBeingQuotedAndTheClientStays() throws Exception {
+        final ProvisionedDevice device = hub.provision("ctrl-topic", "alice");
+        final MqttAsyncClient client = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        try {
+            // Paho refuses to send control characters, so a format character (right-to-left override) stands in.
+            final Mqtt.Answer refused = Mqtt.publish(client, Topics.telemetry(device.id()) + "\u202e", "{\"a\":1}");
+
+            assertThat(refused.code()).isEqualTo(TOPIC_NAME_INVALID);
+            assertThat(refused.reason()).isEqualTo("topic contains control or format characters");
+            assertThat(Mqtt.publish(client, Topics.telemetry(device.id()), "{\"a\":1}").code())
+                    .isIn(SUCCESS, NO_MATCHING_SUBSCRIBERS);
+            assertThat(hub.entriesOf(device.id())).hasSize(1);
+        } finally {
+            Mqtt.disconnect(client);
+        }
+    }
+
+    @Test
+    void metricNamesTheStoreReservesAreRefusedAndNotStored() throws Exception {
+        final ProvisionedDevice device = hub.provision("reserved", "alice");
+        final MqttAsyncClient client = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        try {
+            // "device" would shadow the device tag in every query; InfluxDB refuses a "time" field outright.
+            final Mqtt.Answer shadow = Mqtt.publish(client, Topics.telemetry(device.id()), "{\"device\":1}");
+            final Mqtt.Answer time = Mqtt.publish(client, Topics.telemetry(device.id()),
+                    "[{\"a\":1},{\"time\":1700000000000}]");
+
+            assertThat(shadow.code()).isEqualTo(PAYLOAD_FORMAT_INVALID);
+            assertThat(shadow.reason()).isEqualTo("metric name 'device' is reserved (the device tag)");
+            assertThat(time.code()).isEqualTo(PAYLOAD_FORMAT_INVALID);
+            assertThat(time.reason()).isEqualTo("metric name 'time' is reserved (InfluxDB's time column)");
+            assertThat(hub.entriesOf(device.id())).isEmpty();
         } finally {
             Mqtt.disconnect(client);
         }

@@ -147,17 +147,19 @@ final class HubAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
     private static void denyPublish(final @NotNull PublishAuthorizerInput input,
                                     final @NotNull PublishAuthorizerOutput output, final @NotNull AckReasonCode code,
                                     final @NotNull String reason) {
+        final String safeReason = LogSafe.reason(reason);
         log.info("publish of client '{}' to '{}' refused: {}", clientOf(input),
-                LogSafe.text(input.getPublishPacket().getTopic()), reason);
-        quietly(() -> output.failAuthorization(code, reason));
+                LogSafe.text(input.getPublishPacket().getTopic()), safeReason);
+        quietly(() -> output.failAuthorization(code, safeReason));
     }
 
     private static void denySubscribe(final @NotNull SubscriptionAuthorizerInput input,
                                       final @NotNull SubscriptionAuthorizerOutput output,
                                       final @NotNull SubackReasonCode code, final @NotNull String reason) {
+        final String safeReason = LogSafe.reason(reason);
         log.info("subscription of client '{}' to '{}' refused: {}", clientOf(input),
-                LogSafe.text(input.getSubscription().getTopicFilter()), reason);
-        quietly(() -> output.failAuthorization(code, reason));
+                LogSafe.text(input.getSubscription().getTopicFilter()), safeReason);
+        quietly(() -> output.failAuthorization(code, safeReason));
     }
 
     /** A decision may come after HiveMQ timed the request out; the refusal then already happened. */

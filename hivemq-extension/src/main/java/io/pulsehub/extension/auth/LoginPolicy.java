@@ -12,6 +12,7 @@ import java.util.Optional;
 import static com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD;
 import static com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID;
 import static com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode.NOT_AUTHORIZED;
+import static com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode.SERVER_UNAVAILABLE;
 
 /**
  * Decides who a CONNECT is: the bridge (its user name), an app (a JWT as password) or a device (everything else).
@@ -22,6 +23,9 @@ final class LoginPolicy {
 
     static final String SERVICE_NAME = "bridge";
     static final String BAD_CREDENTIALS = "bad user name or password";
+    static final String RESERVED_CLIENT_ID = "client ids starting with '"
+            + ServiceIdentity.RESERVED_CLIENT_ID_PREFIX + "' are reserved for the hub's services";
+    static final String KEYS_UNAVAILABLE = "hub cannot check app tokens right now; retry later";
 
     private final @NotNull DeviceLookup devices;
     private final @NotNull AppTokenVerifier appTokens;
@@ -34,19 +38,32 @@ final class LoginPolicy {
         this.serviceTokenSha256 = serviceTokenSha256.clone();
     }
 
-    /** Whether {@link #decide} needs the registry, which decides whether the caller must go async. */
+    /**
+     * Whether {@link #decide} may block (registry lookups, fetching public keys), which decides whether the caller
+     * must go async.
+     */
     static boolean needsRegistry(final @NotNull Login login) {
-        return !ServiceIdentity.BRIDGE_USERNAME.equals(login.username()) && login.password() != null;
+        return !ServiceIdentity.BRIDGE_USERNAME.equals(login.username()) && login.password() != null
+                && !isReserved(login.clientId());
     }
 
     @NotNull LoginDecision decide(final @NotNull Login login) throws RegistryUnavailableException {
         if (ServiceIdentity.BRIDGE_USERNAME.equals(login.username())) {
             return service(login);
         }
+        // The bridge's session (pulsehub-bridge-...) must not be taken over by anyone who picks its client id.
+        if (isReserved(login.clientId())) {
+            return LoginDecision.refuse(CLIENT_IDENTIFIER_NOT_VALID, RESERVED_CLIENT_ID,
+                    "non-service login with a reserved client id");
+        }
         if (login.password() != null && AppTokenVerifier.looksLikeJwt(login.password())) {
             return app(login, login.password());
         }
         return device(login);
+    }
+
+    private static boolean isReserved(final @NotNull String clientId) {
+        return clientId.startsWith(ServiceIdentity.RESERVED_CLIENT_ID_PREFIX);
     }
 
     private @NotNull LoginDecision service(final @NotNull Login login) {
@@ -63,7 +80,10 @@ final class LoginPolicy {
         try {
             owner = appTokens.ownerOf(token);
         } catch (final InvalidAppTokenException e) {
-            return LoginDecision.refuse(BAD_USER_NAME_OR_PASSWORD, "app token not accepted", e.getMessage());
+            // The reason is only about a token the client already holds, and tells an app developer what to fix.
+            return LoginDecision.refuse(BAD_USER_NAME_OR_PASSWORD, e.getMessage(), e.getMessage());
+        } catch (final AppTokenVerifier.KeysUnavailableException e) {
+            return LoginDecision.refuse(SERVER_UNAVAILABLE, KEYS_UNAVAILABLE, e.getMessage());
         }
         // A client id names a session; an app using a device's id would take over (and disconnect) the device.
         if (Identifiers.isDeviceId(login.clientId()) && devices.find(login.clientId()).isPresent()) {
@@ -107,7 +127,7 @@ final class LoginPolicy {
                     "device sent a will message");
         }
         return record.acceptsToken(password)
-                ? LoginDecision.accept(Identity.device(record.id()))
+                ? LoginDecision.acceptDevice(Identity.device(record.id()), record.tokenSha256())
                 : LoginDecision.refuse(BAD_USER_NAME_OR_PASSWORD, BAD_CREDENTIALS, "device token not accepted");
     }
 }

@@ -40,8 +40,8 @@ public final class TopicPermissions {
                     : Verdict.deny("an app may publish only to devices/{id}/commands/{name} of its own devices");
             case SERVICE -> isServicePublication(levels)
                     ? Verdict.allow()
-                    : Verdict.deny("the service may publish only to aggregates/..., alerts/... "
-                    + "and devices/{id}/presence");
+                    : Verdict.deny("the service may publish only to aggregates/{id}/..., alerts/{id}/... "
+                    + "and devices/{id}/commands/{name}");
         };
     }
 
@@ -81,12 +81,16 @@ public final class TopicPermissions {
                 && Topics.COMMANDS.equals(levels[2]) && !levels[3].isEmpty();
     }
 
+    /**
+     * Aggregates and alerts (nobody else may publish them, so apps can trust them) and commands on behalf of a
+     * backend ({@code POST /api/devices/{id}/commands/{name}}). Presence is the broker's own: not even the service
+     * may forge it.
+     */
     private static boolean isServicePublication(final @NotNull String[] levels) {
         if (APP_DEVICE_TREES.contains(levels[0])) {
             return levels.length >= 2 && Identifiers.isDeviceId(levels[1]);
         }
-        return levels.length == 3 && Topics.DEVICES.equals(levels[0]) && Identifiers.isDeviceId(levels[1])
-                && Topics.PRESENCE.equals(levels[2]);
+        return isCommand(levels);
     }
 
     /** devices/{id}/commands/# itself or any filter below it; the first three levels must be literal. */

@@ -15,10 +15,14 @@ import java.time.Duration;
  * @param redisTimeout        connect and read timeout of every Redis call
  * @param ackTimeout          how long HiveMQ waits for an asynchronous answer of the extension
  * @param secrets             the JWT key and the service token hash, from the environment only
+ * @param jwt                 how app tokens are verified beyond HS256
+ * @param loginThrottle       how repeated failed logins are slowed down
+ * @param limits              per-device and hub-wide telemetry limits
  */
 public record ExtensionConfig(@NotNull URI redisUrl, int streamPartitions, int writerBatchSize,
                               int writerQueueCapacity, @NotNull Duration redisTimeout, @NotNull Duration ackTimeout,
-                              @NotNull Secrets secrets) {
+                              @NotNull Secrets secrets, @NotNull JwtSettings jwt,
+                              @NotNull LoginThrottleSettings loginThrottle, @NotNull Limits limits) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final int DEFAULT_STREAM_PARTITIONS = 8;
@@ -41,6 +45,7 @@ public record ExtensionConfig(@NotNull URI redisUrl, int streamPartitions, int w
     public @NotNull String toString() {
         return "ExtensionConfig[redisUrl=" + redisUrlForLog() + ", streamPartitions=" + streamPartitions
                 + ", writerBatchSize=" + writerBatchSize + ", writerQueueCapacity=" + writerQueueCapacity
-                + ", redisTimeout=" + redisTimeout + ", ackTimeout=" + ackTimeout + ", secrets=" + secrets + "]";
+                + ", redisTimeout=" + redisTimeout + ", ackTimeout=" + ackTimeout + ", secrets=" + secrets
+                + ", jwt=" + jwt + ", loginThrottle=" + loginThrottle + ", limits=" + limits + "]";
     }
 }

@@ -4,8 +4,10 @@ import com.hivemq.extension.sdk.api.annotations.NotNull;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +28,41 @@ public final class RedisClients {
      */
     public static @NotNull RedisClient create(final @NotNull URI url, final @NotNull Duration timeout,
                                               final @NotNull String clientName, final int maxConnections) {
+        final ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMinIdle(0);
+        pool.setBlockWhenExhausted(true);
+        pool.setMaxWait(timeout);
+        // After a Redis restart every pooled connection is dead; a PING on borrow costs one round trip per use
+        // and saves failing a whole batch of publishes on a stale socket.
+        pool.setTestOnBorrow(true);
+        return RedisClient.builder()
+                .hostAndPort(hostAndPort(url))
+                .clientConfig(clientConfig(url, timeout, clientName))
+                .poolConfig(pool)
+                .build();
+    }
+
+    /**
+     * For a single {@code Jedis} connection held by a subscriber: RESP2, which a plain {@code Jedis} speaks without
+     * negotiating (and without warning that it cannot).
+     */
+    public static @NotNull JedisClientConfig subscriberConfig(final @NotNull URI url,
+                                                              final @NotNull Duration timeout,
+                                                              final @NotNull String clientName) {
+        return builder(url, timeout, clientName).protocol(RedisProtocol.RESP2).build();
+    }
+
+    private static @NotNull JedisClientConfig clientConfig(final @NotNull URI url, final @NotNull Duration timeout,
+                                                           final @NotNull String clientName) {
+        return builder(url, timeout, clientName).build();
+    }
+
+    /** Credentials, database, TLS and timeouts of the URL. */
+    private static DefaultJedisClientConfig.@NotNull Builder builder(final @NotNull URI url,
+                                                                     final @NotNull Duration timeout,
+                                                                     final @NotNull String clientName) {
         final int millis = Math.toIntExact(timeout.toMillis());
         final DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)
@@ -44,21 +81,11 @@ public final class RedisClients {
                 client.password(userInfo.substring(colon + 1));
             }
         }
-        final ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
-        pool.setMinIdle(0);
-        pool.setBlockWhenExhausted(true);
-        pool.setMaxWait(timeout);
-        // After a Redis restart every pooled connection is dead; a PING on borrow costs one round trip per use
-        // and saves failing a whole batch of publishes on a stale socket.
-        pool.setTestOnBorrow(true);
-        final int port = url.getPort() < 0 ? Protocol.DEFAULT_PORT : url.getPort();
-        return RedisClient.builder()
-                .hostAndPort(new HostAndPort(url.getHost(), port))
-                .clientConfig(client.build())
-                .poolConfig(pool)
-                .build();
+        return client;
+    }
+
+    public static @NotNull HostAndPort hostAndPort(final @NotNull URI url) {
+        return new HostAndPort(url.getHost(), url.getPort() < 0 ? Protocol.DEFAULT_PORT : url.getPort());
     }
 
     /** {@code /2} → 2; no path → 0. The config loader has already checked the path. */

@@ -222,6 +222,44 @@ class LoginPolicyTest {
     }
 
     @Test
+    void clientIdsOfTheServicesAreReservedForTheService() throws Exception {
+        registry.put("pulsehub-bridge-x", new DeviceRecord("pulsehub-bridge-x", "alice", DeviceTokens.sha256(TOKEN),
+                true, 0));
+        final String jwt = AppTokens.mint(SECRET, "alice", Duration.ofMinutes(5));
+
+        final LoginDecision device = policy.decide(device("pulsehub-bridge-x", "pulsehub-bridge-x", TOKEN));
+        final LoginDecision app = policy.decide(new Login("pulsehub-bridge-e2e", "alice", jwt, false));
+
+        assertRefused(device, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertRefused(app, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertThat(app.clientReason()).isEqualTo(
+                "client ids starting with 'pulsehub-' are reserved for the hub's services");
+        assertThat(LoginPolicy.needsRegistry(new Login("pulsehub-x", "alice", jwt, false))).isFalse();
+        assertThat(policy.decide(new Login("pulsehub-bridge-e2e", ServiceIdentity.BRIDGE_USERNAME, SERVICE_TOKEN,
+                false)).identity()).isEqualTo(Identity.service("bridge"));
+    }
+
+    @Test
+    void deviceLoginCarriesTheRegistryTokenHashForLaterRevocationChecks() throws Exception {
+        assertThat(policy.decide(device("d1", "d1", TOKEN)).credentialSha256())
+                .isEqualTo(DeviceTokens.sha256(TOKEN));
+        assertThat(policy.decide(new Login("phone", "alice", AppTokens.mint(SECRET, "alice", Duration.ofMinutes(5)),
+                false)).credentialSha256()).isNull();
+    }
+
+    @Test
+    void refusalsTheHubCausedDoNotCountAgainstTheClient() throws Exception {
+        assertThat(policy.decide(device("d1", "d1", "wrong")).isClientFailure()).isTrue();
+        assertThat(LoginDecision.refuse(ConnackReasonCode.SERVER_UNAVAILABLE, "x", "y").isClientFailure()).isFalse();
+        assertThat(policy.decide(device("d1", "d1", TOKEN)).isClientFailure()).isFalse();
+    }
+
+    @Test
+    void aLoginNeverPrintsItsPassword() {
+        assertThat(device("d1", "d1", TOKEN).toString()).doesNotContain(TOKEN).contains("password=<hidden>");
+    }
+
+    @Test
     void garbageWithADotIsAnInvalidAppTokenNotADeviceToken() throws Exception {
         assertRefused(policy.decide(new Login("d1", "d1", "not.a.jwt", false)),
                 ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD);

@@ -97,14 +97,16 @@ class TopicPermissionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"aggregates/d1/1m", "aggregates/d1/10s", "alerts/d1/overheat", "devices/d1/presence"})
-    void servicePublishesAggregatesAlertsAndPresence(final String topic) {
+    @ValueSource(strings = {"aggregates/d1/1m", "aggregates/d1/10s", "alerts/d1/overheat", "devices/d1/commands/x",
+            "devices/other-device/commands/reboot"})
+    void servicePublishesAggregatesAlertsAndCommands(final String topic) {
         assertAllowed(TopicPermissions.publish(SERVICE, topic));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"devices/d1/telemetry", "devices/d1/commands/x", "aggregates", "aggregates/",
-            "other/x", "$SYS/x"})
+    @ValueSource(strings = {"devices/d1/telemetry", "devices/d1/presence", "devices/d1/commands",
+            "devices/d1/commands/", "devices/d1/commands/a/b", "devices/bad id/commands/x", "aggregates",
+            "aggregates/", "other/x", "$SYS/x"})
     void servicePublishesNothingElse(final String topic) {
         assertDenied(TopicPermissions.publish(SERVICE, topic));
     }

@@ -1,6 +1,8 @@
 package io.pulsehub.extension.config;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import io.pulsehub.contract.DeviceTokens;
+import io.pulsehub.extension.Jwts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,12 @@ class ConfigLoaderTest {
         assertThat(config.writerQueueCapacity()).isEqualTo(20_000);
         assertThat(config.redisTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(config.ackTimeout()).isEqualTo(Duration.ofMillis(10_000));
+        assertThat(config.jwt()).isEqualTo(new JwtSettings(null, null, null, null, null, Duration.ofSeconds(5)));
+        assertThat(config.jwt().hasPublicKeys()).isFalse();
+        assertThat(config.loginThrottle()).isEqualTo(new LoginThrottleSettings(5, 20, Duration.ofMillis(250),
+                Duration.ofMillis(5_000), 500, Duration.ofSeconds(300), Duration.ofSeconds(600)));
+        assertThat(config.limits()).isEqualTo(new Limits(100, 200, 512 * 1024, 1000, 1_000_000L,
+                Duration.ofMillis(500)));
     }
 
     @Test
@@ -232,6 +240,137 @@ class ConfigLoaderTest {
                 + "<pulsehub-extension><stream-partitions>&p;</stream-partitions></pulsehub-extension>"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("DOCTYPE");
+    }
+
+    @Test
+    void securityAndLimitSettingsComeFromTheFile() throws Exception {
+        final ExtensionConfig config = load(settings("""
+                <jwks-url>https://login.example.com/jwks.json</jwks-url>
+                <jwt-issuer>https://login.example.com/</jwt-issuer>
+                <jwt-audience>pulsehub</jwt-audience>
+                <jwt-clock-skew-s>30</jwt-clock-skew-s>
+                <login-free-failures-per-client>2</login-free-failures-per-client>
+                <login-free-failures-per-address>4</login-free-failures-per-address>
+                <login-delay-base-ms>100</login-delay-base-ms>
+                <login-delay-max-ms>800</login-delay-max-ms>
+                <login-block-after-failures-per-address>0</login-block-after-failures-per-address>
+                <login-block-s>10</login-block-s>
+                <login-failure-memory-s>60</login-failure-memory-s>
+                <device-publish-rate>5</device-publish-rate>
+                <device-publish-burst>7</device-publish-burst>
+                <max-payload-bytes>4096</max-payload-bytes>
+                <max-readings-per-payload>50</max-readings-per-payload>
+                <backlog-high-water-mark>123</backlog-high-water-mark>
+                <backlog-sample-ms>100</backlog-sample-ms>"""));
+
+        assertThat(config.jwt()).isEqualTo(new JwtSettings(null, null,
+                URI.create("https://login.example.com/jwks.json"), "https://login.example.com/", "pulsehub",
+                Duration.ofSeconds(30)));
+        assertThat(config.loginThrottle()).isEqualTo(new LoginThrottleSettings(2, 4, Duration.ofMillis(100),
+                Duration.ofMillis(800), 0, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        assertThat(config.limits()).isEqualTo(new Limits(5, 7, 4096, 50, 123, Duration.ofMillis(100)));
+    }
+
+    @Test
+    void everyNewSettingHasAHubEnvironmentOverride() throws Exception {
+        env.put("HUB_JWT_ISSUER", "https://env.example/");
+        env.put("HUB_JWT_AUDIENCE", "env-audience");
+        env.put("HUB_DEVICE_PUBLISH_RATE", "9");
+        env.put("HUB_MAX_PAYLOAD_BYTES", "2048");
+        env.put("HUB_MAX_READINGS_PER_PAYLOAD", "20");
+        env.put("HUB_BACKLOG_HIGH_WATER_MARK", "5000000000");
+        env.put("HUB_LOGIN_FREE_FAILURES_PER_CLIENT", "8");
+
+        final ExtensionConfig config = load(settings("<device-publish-rate>1</device-publish-rate>"));
+
+        assertThat(config.jwt().issuer()).isEqualTo("https://env.example/");
+        assertThat(config.jwt().audience()).isEqualTo("env-audience");
+        assertThat(config.limits().devicePublishRate()).isEqualTo(9);
+        assertThat(config.limits().maxPayloadBytes()).isEqualTo(2048);
+        assertThat(config.limits().maxReadingsPerPayload()).isEqualTo(20);
+        assertThat(config.limits().backlogHighWaterMark()).isEqualTo(5_000_000_000L);
+        assertThat(config.loginThrottle().freeFailuresPerClient()).isEqualTo(8);
+        assertThat(ConfigLoader.envOf("jwks-file")).isEqualTo("HUB_JWKS_FILE");
+    }
+
+    @Test
+    void jwksFileWithPublicKeysIsLoadedAtStartup() throws Exception {
+        final Path jwks = Files.writeString(dir.resolve("jwks.json"),
+                Jwts.publicJwks(Jwts.rsa("rsa-1"), Jwts.ec("ec-1")));
+        env.put("HUB_JWKS_FILE", jwks.toString());
+
+        final ExtensionConfig config = load(settings(""));
+
+        assertThat(config.jwt().jwksFile()).isEqualTo(jwks);
+        assertThat(config.jwt().jwks().getKeys()).extracting(key -> key.getKeyID()).containsExactly("rsa-1", "ec-1");
+        assertThat(config.jwt().hasPublicKeys()).isTrue();
+        assertThat(config.toString()).contains("2 keys");
+    }
+
+    @Test
+    void jwksFileWithAPrivateKeyIsRefused() throws Exception {
+        final Path jwks = Files.writeString(dir.resolve("jwks.json"), new JWKSet(Jwts.rsa("rsa-1")).toString(false));
+
+        assertThatThrownBy(() -> load(settings("<jwks-file>" + jwks + "</jwks-file>")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("contains private or secret keys");
+    }
+
+    @Test
+    void unusableJwksFilesAreRefused() throws Exception {
+        final Path garbage = Files.writeString(dir.resolve("garbage.json"), "{\"keys\": 7}");
+        final Path empty = Files.writeString(dir.resolve("empty.json"), "{\"keys\": []}");
+
+        assertThatThrownBy(() -> load(settings("<jwks-file>" + dir.resolve("absent.json") + "</jwks-file>")))
+                .hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> load(settings("<jwks-file>" + garbage + "</jwks-file>")))
+                .hasMessageContaining("is not a JWK set");
+        assertThatThrownBy(() -> load(settings("<jwks-file>" + empty + "</jwks-file>")))
+                .hasMessageContaining("holds no RSA or EC signing key");
+    }
+
+    @Test
+    void jwksUrlMustBeHttpsUnlessItIsLoopback() throws Exception {
+        assertThat(load(settings("<jwks-url>http://127.0.0.1:9/jwks.json</jwks-url>")).jwt().jwksUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:9/jwks.json"));
+        assertThat(load(settings("<jwks-url>http://localhost:9/jwks.json</jwks-url>")).jwt().jwksUrl()).isNotNull();
+        assertThatThrownBy(() -> load(settings("<jwks-url>http://login.example.com/jwks.json</jwks-url>")))
+                .hasMessageContaining("jwks-url must be an https:// URL");
+        assertThatThrownBy(() -> load(settings("<jwks-url>http://127.0.0.1.evil.example/jwks.json</jwks-url>")))
+                .hasMessageContaining("jwks-url must be an https:// URL");
+        assertThatThrownBy(() -> load(settings("<jwks-url>file:///etc/passwd</jwks-url>")))
+                .hasMessageContaining("jwks-url");
+    }
+
+    @Test
+    void jwksFileAndUrlTogetherAreRefused() throws Exception {
+        final Path jwks = Files.writeString(dir.resolve("jwks.json"), Jwts.publicJwks(Jwts.rsa("rsa-1")));
+
+        assertThatThrownBy(() -> load(settings("<jwks-file>" + jwks + "</jwks-file>"
+                + "<jwks-url>https://login.example.com/jwks.json</jwks-url>")))
+                .hasMessageContaining("jwks-file and jwks-url are both set");
+    }
+
+    @Test
+    void limitsAreBoundedByTheContract() {
+        assertThatThrownBy(() -> load(settings("<max-readings-per-payload>1001</max-readings-per-payload>")))
+                .hasMessageContaining("max-readings-per-payload must be between 1 and 1000, was 1001");
+        assertThatThrownBy(() -> load(settings("<device-publish-rate>0</device-publish-rate>")))
+                .hasMessageContaining("device-publish-rate must be between 1");
+        assertThatThrownBy(() -> load(settings("<backlog-high-water-mark>0</backlog-high-water-mark>")))
+                .hasMessageContaining("backlog-high-water-mark must be between 1");
+    }
+
+    @Test
+    void throttleSettingsMustBeConsistent() {
+        assertThatThrownBy(() -> load(settings("""
+                <login-delay-base-ms>1000</login-delay-base-ms>
+                <login-delay-max-ms>500</login-delay-max-ms>
+                <login-free-failures-per-address>50</login-free-failures-per-address>
+                <login-block-after-failures-per-address>40</login-block-after-failures-per-address>""")))
+                .hasMessageContaining("login-delay-max-ms (500) must be at least login-delay-base-ms (1000)")
+                .hasMessageContaining("login-block-after-failures-per-address (40) must be 0 (never block) or more "
+                        + "than login-free-failures-per-address (50)");
     }
 
     @Test
