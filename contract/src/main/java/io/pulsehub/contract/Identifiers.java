@@ -1,5 +1,6 @@
 package io.pulsehub.contract;
 
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,17 @@ public final class Identifiers {
     /** The reading member that carries the reading's time; never a metric. */
     public static final String TIMESTAMP_MEMBER = "ts";
 
+    /**
+     * Names the store cannot take as metrics, with why. In the {@code telemetry} measurement every metric is a field
+     * next to the {@code device} tag: InfluxDB refuses a field called {@code time}, so a reading with it could be
+     * acknowledged but never stored, and a field called {@code device} shadows the tag in every
+     * {@code WHERE device = '…'} query, hiding every device's readings from dashboards and aggregates.
+     */
+    public static final Map<String, String> RESERVED_METRIC_NAMES = Map.of(
+            TIMESTAMP_MEMBER, "the reading's time",
+            "time", "InfluxDB's time column",
+            "device", "the device tag");
+
     private Identifiers() {
     }
 
@@ -28,7 +40,7 @@ public final class Identifiers {
     }
 
     public static boolean isMetricName(final String name) {
-        return name != null && !TIMESTAMP_MEMBER.equals(name) && METRIC_NAME.matcher(name).matches();
+        return name != null && !RESERVED_METRIC_NAMES.containsKey(name) && METRIC_NAME.matcher(name).matches();
     }
 
     /** The last level of {@code devices/{id}/commands/{name}}: one topic level, no wildcard, no separator. */

@@ -101,6 +101,9 @@ public final class TelemetryCodec {
             final JsonToken value = parser.nextToken();
             if (Identifiers.TIMESTAMP_MEMBER.equals(name)) {
                 timeNanos = readTimestamp(parser, value, brokerMillis) * 1_000_000L;
+            } else if (Identifiers.RESERVED_METRIC_NAMES.containsKey(name)) {
+                throw new InvalidTelemetryException("metric name '" + name + "' is reserved ("
+                        + Identifiers.RESERVED_METRIC_NAMES.get(name) + ")");
             } else if (!Identifiers.isMetricName(name)) {
                 throw new InvalidTelemetryException("metric name '" + printable(name)
                         + "' is invalid; names match [A-Za-z][A-Za-z0-9_]{0,63}");

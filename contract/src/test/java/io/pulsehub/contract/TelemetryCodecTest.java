@@ -67,6 +67,8 @@ class TelemetryCodecTest {
             "{\"bad name\": 1}                             | metric name 'bad name' is invalid",
             "{\"1abc\": 1}                                 | metric name '1abc' is invalid",
             "{\"a,b=c\": 1}                                | metric name 'a,b=c' is invalid",
+            "{\"device\": 1}                               | metric name 'device' is reserved (the device tag)",
+            "{\"time\": 1}                                 | metric name 'time' is reserved (InfluxDB's time column)",
             "{\"a\": 1, \"a\": 2}                          | not valid JSON: Duplicate field 'a'",
             "{\"ts\": 1732330000.5, \"a\": 1}              | ts must be an integer",
             "{\"ts\": \"1732330000123\", \"a\": 1}         | ts must be an integer",

@@ -62,7 +62,7 @@ class BridgeMqttClient {
     BridgeMqttClient(final BridgeConfig config) throws MqttException {
         this.url = config.mqttUrl();
         // One client id per consumer: two bridges with the same id would keep taking each other's session over.
-        this.client = new MqttAsyncClient(url, "pulsehub-bridge-" + config.consumerName(), new MemoryPersistence());
+        this.client = new MqttAsyncClient(url, ServiceIdentity.bridgeClientId(config.consumerName()), new MemoryPersistence());
         this.options = new MqttConnectionOptions();
         options.setUserName(ServiceIdentity.BRIDGE_USERNAME);
         options.setPassword(config.serviceToken().getBytes(StandardCharsets.UTF_8));

@@ -51,7 +51,7 @@ final class LoginPolicy {
         if (ServiceIdentity.BRIDGE_USERNAME.equals(login.username())) {
             return service(login);
         }
-        // The bridge's session (pulsehub-bridge-...) must not be taken over by anyone who picks its client id.
+        // The bridge's session (service:bridge:...) must not be taken over by anyone who picks its client id.
         if (isReserved(login.clientId())) {
             return LoginDecision.refuse(CLIENT_IDENTIFIER_NOT_VALID, RESERVED_CLIENT_ID,
                     "non-service login with a reserved client id");

@@ -53,7 +53,7 @@ import java.util.Optional;
  * cannot carry it); a full stream backlog and an exhausted per-device rate are answered QUOTA_EXCEEDED with a
  * reason. Those two are temporary, so an MQTT 3 device is disconnected by HiveMQ instead, to send the reading again
  * later. An array with more readings than {@link Limits#maxReadingsPerPayload()} is an invalid payload, and so is a
- * reading with a {@link ReservedMetrics reserved metric name}.
+ * reading with a {@link io.pulsehub.contract.Identifiers#RESERVED_METRIC_NAMES reserved metric name} (the codec refuses it).
  */
 final class TelemetryInterceptor implements PublishInboundInterceptor {
 
@@ -160,10 +160,9 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
                                                 final int maxReadings) {
         try {
             final List<Reading> readings = TelemetryCodec.decode(payload, brokerTimeNanos);
-            if (readings.size() > maxReadings) {
-                return "too many readings in one payload (" + readings.size() + "); at most " + maxReadings;
-            }
-            return ReservedMetrics.problemWith(readings);
+            return readings.size() > maxReadings
+                    ? "too many readings in one payload (" + readings.size() + "); at most " + maxReadings
+                    : null;
         } catch (final InvalidTelemetryException e) {
             return e.getMessage();
         } catch (final RuntimeException e) {

@@ -223,19 +223,18 @@ class LoginPolicyTest {
 
     @Test
     void clientIdsOfTheServicesAreReservedForTheService() throws Exception {
-        registry.put("pulsehub-bridge-x", new DeviceRecord("pulsehub-bridge-x", "alice", DeviceTokens.sha256(TOKEN),
-                true, 0));
         final String jwt = AppTokens.mint(SECRET, "alice", Duration.ofMinutes(5));
 
-        final LoginDecision device = policy.decide(device("pulsehub-bridge-x", "pulsehub-bridge-x", TOKEN));
-        final LoginDecision app = policy.decide(new Login("pulsehub-bridge-e2e", "alice", jwt, false));
+        final LoginDecision app = policy.decide(new Login(ServiceIdentity.bridgeClientId("e2e"), "alice", jwt, false));
+        final LoginDecision device = policy.decide(device("service:x", "service:x", TOKEN));
 
-        assertRefused(device, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
         assertRefused(app, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+        assertRefused(device, ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
         assertThat(app.clientReason()).isEqualTo(
-                "client ids starting with 'pulsehub-' are reserved for the hub's services");
-        assertThat(LoginPolicy.needsRegistry(new Login("pulsehub-x", "alice", jwt, false))).isFalse();
-        assertThat(policy.decide(new Login("pulsehub-bridge-e2e", ServiceIdentity.BRIDGE_USERNAME, SERVICE_TOKEN,
+                "client ids starting with 'service:' are reserved for the hub's services");
+        assertThat(LoginPolicy.needsRegistry(new Login("service:x", "alice", jwt, false))).isFalse();
+        assertThat(policy.decide(new Login(ServiceIdentity.bridgeClientId("e2e"), ServiceIdentity.BRIDGE_USERNAME,
+                SERVICE_TOKEN,
                 false)).identity()).isEqualTo(Identity.service("bridge"));
     }
 
