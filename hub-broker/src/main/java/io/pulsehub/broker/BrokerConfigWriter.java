@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes HiveMQ's configuration folder from the settings on every start, so the files on disk always match the
@@ -52,13 +53,59 @@ final class BrokerConfigWriter {
                                 <subprotocol>mqtt</subprotocol>
                             </subprotocols>
                         </websocket-listener>
-                    </listeners>
+                %s    </listeners>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(settings.mqttPort(), settings.bind(), settings.wsPort(), settings.bind(),
-                BrokerSettings.WS_PATH);
+                BrokerSettings.WS_PATH, settings.tls().map(tls -> tlsListeners(settings.bind(), tls)).orElse(""));
+    }
+
+    private static String tlsListeners(final String bind, final TlsSettings tls) {
+        final String tlsElement = tlsElement(tls);
+        return """
+                        <tls-tcp-listener>
+                            <name>mqtt-tls</name>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                %s        </tls-tcp-listener>
+                        <tls-websocket-listener>
+                            <name>mqtt-websocket-tls</name>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                            <path>%s</path>
+                            <subprotocols>
+                                <subprotocol>mqttv3.1</subprotocol>
+                                <subprotocol>mqtt</subprotocol>
+                            </subprotocols>
+                %s        </tls-websocket-listener>
+                """.formatted(tls.tlsPort(), bind, tlsElement, tls.wssPort(), bind, BrokerSettings.WS_PATH, tlsElement);
+    }
+
+    // Path and passwords come from the environment and may hold any character, so they are escaped.
+    private static String tlsElement(final TlsSettings tls) {
+        final StringBuilder protocols = new StringBuilder();
+        TlsSettings.PROTOCOLS.forEach(protocol ->
+                protocols.append("                        <protocol>").append(protocol).append("</protocol>\n"));
+        return """
+                            <tls>
+                                <keystore>
+                                    <path>%s</path>
+                                    <password>%s</password>
+                                    <private-key-password>%s</private-key-password>
+                                </keystore>
+                                <protocols>
+                %s                </protocols>
+                                <client-authentication-mode>NONE</client-authentication-mode>
+                            </tls>
+                """.formatted(xml(tls.keystore().toString()), xml(tls.keystorePassword()),
+                xml(tls.privateKeyPassword()), protocols);
+    }
+
+    static String xml(final String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&apos;");
     }
 
     // HiveMQ replaces its logging setup with conf/logback.xml when that file exists; without it, it falls back to the
@@ -72,8 +119,13 @@ final class BrokerConfigWriter {
         }
     }
 
+    // Owner-only where the file system allows it: with TLS on, config.xml holds the keystore passwords.
     private static void writeAtomically(final Path target, final byte[] content) throws IOException {
         final Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         Files.write(temp, content);
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

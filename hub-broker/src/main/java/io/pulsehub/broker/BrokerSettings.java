@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -16,9 +17,10 @@ import java.util.regex.Pattern;
  * @param extensionsDir folder of HiveMQ extension folders, read the way a HiveMQ install reads its own
  * @param defaultsUsed  one line per setting that was not given, so the log says what the broker assumed
  * @param bare          benchmark baseline only: no extension, every client allowed ({@code HUB_BROKER_BARE})
+ * @param tls           the TLS and secure WebSocket listeners, present when {@code HUB_TLS_KEYSTORE} is set
  */
 record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path extensionsDir,
-                      List<String> defaultsUsed, boolean bare) {
+                      List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls) {
 
     static final String BIND_ENV = "HUB_BIND";
     static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
@@ -52,6 +54,17 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
             throw new BrokerStartupException(MQTT_PORT_ENV + " and " + WS_PORT_ENV + " are both " + mqttPort
                     + "; give them different ports");
         }
+        tls.ifPresent(t -> requireDistinctPorts(mqttPort, wsPort, t));
+    }
+
+    private static void requireDistinctPorts(final int mqttPort, final int wsPort, final TlsSettings tls) {
+        final Map<String, Integer> ports = Map.of(MQTT_PORT_ENV, mqttPort, WS_PORT_ENV, wsPort,
+                TlsSettings.TLS_PORT_ENV, tls.tlsPort(), TlsSettings.WSS_PORT_ENV, tls.wssPort());
+        if (ports.values().stream().distinct().count() < ports.size()) {
+            throw new BrokerStartupException(MQTT_PORT_ENV + ", " + WS_PORT_ENV + ", " + TlsSettings.TLS_PORT_ENV
+                    + " and " + TlsSettings.WSS_PORT_ENV + " must all differ, got " + mqttPort + ", " + wsPort + ", "
+                    + tls.tlsPort() + ", " + tls.wssPort());
+        }
     }
 
     /**
@@ -70,7 +83,8 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         final Path dataDir = workingDir.resolve(value(env, DATA_DIR_ENV, DEFAULT_DATA_DIR, defaults)).normalize();
         final Path extensionsDir =
                 workingDir.resolve(value(env, EXTENSIONS_DIR_ENV, DEFAULT_EXTENSIONS_DIR, defaults)).normalize();
-        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults, bare(env));
+        final Optional<TlsSettings> tls = TlsSettings.fromEnvironment(env, workingDir, defaults);
+        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults, bare(env), tls);
     }
 
     // Deliberately not listed among the defaults: the normal broker has no such setting.
@@ -102,6 +116,16 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         return "ws://" + hostForUrl() + ":" + wsPort + WS_PATH;
     }
 
+    /** Every listener's URL, TLS ones included when on, for the "listening on" line. */
+    List<String> listenerUrls() {
+        final List<String> urls = new ArrayList<>(List.of(mqttUrl(), wsUrl()));
+        tls.ifPresent(t -> {
+            urls.add("mqtts://" + hostForUrl() + ":" + t.tlsPort());
+            urls.add("wss://" + hostForUrl() + ":" + t.wssPort() + WS_PATH);
+        });
+        return urls;
+    }
+
     private String hostForUrl() {
         return bind.contains(":") ? "[" + bind + "]" : bind;
     }
@@ -116,7 +140,7 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         return given.trim();
     }
 
-    private static int port(final Map<String, String> env, final String name, final int fallback,
+    static int port(final Map<String, String> env, final String name, final int fallback,
                             final List<String> defaults) {
         final String text = value(env, name, Integer.toString(fallback), defaults);
         final int port;

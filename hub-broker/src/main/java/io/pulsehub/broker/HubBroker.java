@@ -59,6 +59,10 @@ public final class HubBroker {
 
     private void run() {
         settings.defaultsUsed().forEach(setting -> log.info("Using default {}", setting));
+        if (settings.tls().isEmpty()) {
+            log.info("TLS listeners off: {} is not set", TlsSettings.KEYSTORE_ENV);
+        }
+        settings.tls().ifPresent(TlsKeystore::requireUsable);
         ListenerPorts.requireFree(settings);
         if (settings.bare()) {
             runBare();
@@ -111,7 +115,7 @@ public final class HubBroker {
 
     private void listening() {
         ListenerPorts.requireAccepting(settings, LISTENER_TIMEOUT);
-        log.info("PulseHub broker listening on {}, {}", settings.mqttUrl(), settings.wsUrl());
+        log.info("PulseHub broker listening on {}", String.join(", ", settings.listenerUrls()));
         awaitStop();
     }
 

@@ -23,6 +23,10 @@ final class ListenerPorts {
     static void requireFree(final BrokerSettings settings) {
         requireFree(settings.bind(), settings.mqttPort(), BrokerSettings.MQTT_PORT_ENV);
         requireFree(settings.bind(), settings.wsPort(), BrokerSettings.WS_PORT_ENV);
+        settings.tls().ifPresent(tls -> {
+            requireFree(settings.bind(), tls.tlsPort(), TlsSettings.TLS_PORT_ENV);
+            requireFree(settings.bind(), tls.wssPort(), TlsSettings.WSS_PORT_ENV);
+        });
     }
 
     /**
@@ -60,6 +64,10 @@ final class ListenerPorts {
     static void requireAccepting(final BrokerSettings settings, final Duration timeout) {
         requireAccepting(settings.bind(), settings.mqttPort(), BrokerSettings.MQTT_PORT_ENV, timeout);
         requireAccepting(settings.bind(), settings.wsPort(), BrokerSettings.WS_PORT_ENV, timeout);
+        settings.tls().ifPresent(tls -> {
+            requireAccepting(settings.bind(), tls.tlsPort(), TlsSettings.TLS_PORT_ENV, timeout);
+            requireAccepting(settings.bind(), tls.wssPort(), TlsSettings.WSS_PORT_ENV, timeout);
+        });
     }
 
     private static void requireAccepting(final String bind, final int port, final String variable,

@@ -108,4 +108,43 @@ class BrokerSettingsTest {
                 .isInstanceOf(BrokerStartupException.class)
                 .hasMessageContaining("for loopback benchmarks only");
     }
+
+    @Test
+    void tlsIsOffWithoutAKeystoreAndItsPortsAreNotReported() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(), ROOT);
+
+        assertThat(settings.tls()).isEmpty();
+        assertThat(settings.listenerUrls()).containsExactly("mqtt://127.0.0.1:1883", "ws://127.0.0.1:8000/mqtt");
+    }
+
+    @Test
+    void keystoreTurnsTlsOnWithDefaultPortsAndTheKeystorePasswordForTheKey() {
+        final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of("HUB_TLS_KEYSTORE", "tls/server.p12",
+                "HUB_TLS_KEYSTORE_PASSWORD", "store-secret"), ROOT);
+
+        final TlsSettings tls = settings.tls().orElseThrow();
+        assertThat(tls.keystore()).isEqualTo(Path.of("/srv/pulsehub/tls/server.p12"));
+        assertThat(tls.privateKeyPassword()).isEqualTo("store-secret");
+        assertThat(tls.tlsPort()).isEqualTo(8883);
+        assertThat(tls.wssPort()).isEqualTo(8001);
+        assertThat(tls.toString()).doesNotContain("store-secret");
+        assertThat(settings.defaultsUsed()).contains("HUB_MQTT_TLS_PORT=8883", "HUB_MQTT_WSS_PORT=8001",
+                "HUB_TLS_KEY_PASSWORD=<HUB_TLS_KEYSTORE_PASSWORD>").noneMatch(line -> line.contains("store-secret"));
+        assertThat(settings.listenerUrls()).contains("mqtts://127.0.0.1:8883", "wss://127.0.0.1:8001/mqtt");
+    }
+
+    @Test
+    void keystoreWithoutAPasswordIsRefused() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_TLS_KEYSTORE", "server.p12"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessageContaining("HUB_TLS_KEYSTORE_PASSWORD is required");
+    }
+
+    @Test
+    void tlsPortEqualToAnotherListenersPortIsRefused() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_TLS_KEYSTORE", "server.p12",
+                "HUB_TLS_KEYSTORE_PASSWORD", "pw", "HUB_MQTT_WSS_PORT", "8000"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessageContaining("must all differ");
+    }
 }
