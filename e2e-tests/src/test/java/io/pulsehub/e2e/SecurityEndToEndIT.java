@@ -9,7 +9,9 @@ import io.pulsehub.contract.Topics;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -161,6 +163,54 @@ class SecurityEndToEndIT {
         } finally {
             Clients.closeQuietly(device);
         }
+    }
+
+    @Test
+    void offlineDeviceWithAPersistentSessionGetsItsCommandsWhenItReconnects() throws Exception {
+        final String token = hub.provision("sec-sleeper", "bob");
+        final MqttAsyncClient first = persistentDevice("sec-sleeper", token, new Watch());
+        final IMqttToken subscribed = first.subscribe(Topics.commandsFilter("sec-sleeper"), 1);
+        subscribed.waitForCompletion(10_000);
+        assertThat(subscribed.getReasonCodes()).containsExactly(1);
+        Clients.closeQuietly(first);
+
+        // One command from a backend, one from the owner's app, while the device is away.
+        assertThat(admin("POST", "/api/devices/sec-sleeper/commands/reboot", "{\"delay\":5}").statusCode())
+                .isEqualTo(202);
+        final MqttAsyncClient app = Clients.appV5(hub, AppTokens.mint(Hub.JWT_SECRET, "bob", Duration.ofHours(1)));
+        try {
+            final IMqttToken sent = app.publish(Topics.command("sec-sleeper", "blink"),
+                    "{\"times\":3}".getBytes(StandardCharsets.UTF_8), 1, false);
+            sent.waitForCompletion(10_000);
+            assertThat(sent.getReasonCodes()[0]).isLessThan(0x80);
+        } finally {
+            Clients.closeQuietly(app);
+        }
+
+        final Watch watch = new Watch();
+        final MqttAsyncClient back = persistentDevice("sec-sleeper", token, watch);
+        try {
+            await().atMost(WAIT).until(() -> watch.received.contains(
+                    Topics.command("sec-sleeper", "reboot") + " {\"delay\":5}")
+                    && watch.received.contains(Topics.command("sec-sleeper", "blink") + " {\"times\":3}"));
+        } finally {
+            Clients.closeQuietly(back);
+        }
+    }
+
+    /** A device that keeps its session for an hour, with the callback set before CONNECT so queued messages count. */
+    private static MqttAsyncClient persistentDevice(final String deviceId, final String token, final Watch watch)
+            throws MqttException {
+        final MqttAsyncClient client = new MqttAsyncClient(hub.mqttUrl(), deviceId, new MemoryPersistence());
+        client.setCallback(watch);
+        final MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName(deviceId);
+        options.setPassword(token.getBytes(StandardCharsets.UTF_8));
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        options.setAutomaticReconnect(false);
+        client.connect(options).waitForCompletion(15_000);
+        return client;
     }
 
     @Test
