@@ -25,6 +25,7 @@ final class BareHiveMqTarget implements Target {
                 "HUB_BIND", Net.LOOPBACK,
                 "HUB_MQTT_PORT", Integer.toString(port),
                 "HUB_MQTT_WS_PORT", Integer.toString(Net.freePort()),
+                "HUB_BROKER_METRICS_PORT", Integer.toString(Net.freePort()),
                 "HUB_BROKER_DATA_DIR", dir.resolve("data").toString(),
                 "HUB_BROKER_BARE", "benchmark-only-no-auth"), dir.resolve("hivemq-bare.log"));
         final BareHiveMqTarget target = new BareHiveMqTarget(broker, port);

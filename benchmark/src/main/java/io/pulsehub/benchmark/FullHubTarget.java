@@ -88,6 +88,7 @@ final class FullHubTarget implements Target {
         brokerEnv.put("HUB_BIND", Net.LOOPBACK);
         brokerEnv.put("HUB_MQTT_PORT", Integer.toString(mqttPort));
         brokerEnv.put("HUB_MQTT_WS_PORT", Integer.toString(Net.freePort()));
+        brokerEnv.put("HUB_BROKER_METRICS_PORT", Integer.toString(Net.freePort()));
         brokerEnv.put("HUB_BROKER_DATA_DIR", dir.resolve("broker").toString());
         brokerEnv.put("HUB_EXTENSIONS_DIR", jars.extensions().toString());
         brokerEnv.put("HUB_REDIS_URL", redisUrl());

@@ -88,6 +88,7 @@ final class Hub implements AutoCloseable {
                 .env(common)
                 .env("HUB_MQTT_PORT", Integer.toString(mqttPort))
                 .env("HUB_MQTT_WS_PORT", Integer.toString(FreePorts.find()))
+                .env("HUB_BROKER_METRICS_PORT", Integer.toString(FreePorts.find()))
                 .env("HUB_BROKER_DATA_DIR", work.resolve("broker").toString())
                 .env("HUB_EXTENSIONS_DIR", root.resolve("hivemq-extension/target/extensions").toString())
                 .env("HUB_JWT_SECRET", JWT_SECRET)

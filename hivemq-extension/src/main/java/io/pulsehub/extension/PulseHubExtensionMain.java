@@ -23,6 +23,7 @@ import io.pulsehub.extension.session.DeviceSessions;
 import io.pulsehub.extension.session.RevocationListener;
 import io.pulsehub.extension.stream.BacklogMonitor;
 import io.pulsehub.extension.stream.RedisStreamSink;
+import io.pulsehub.extension.stream.StreamMetrics;
 import io.pulsehub.extension.stream.TelemetryStreamWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public final class PulseHubExtensionMain implements ExtensionMain {
                 REGISTRY_CONNECTIONS);
         streamRedis = RedisClients.create(config.redisUrl(), config.redisTimeout(), "pulsehub-extension-writer", 1);
         final TelemetryStreamWriter streamWriter = new TelemetryStreamWriter(new RedisStreamSink(streamRedis, layout),
-                config.writerBatchSize(), config.writerQueueCapacity());
+                new StreamMetrics(Services.metricRegistry()), config.writerBatchSize(), config.writerQueueCapacity());
         writer = streamWriter;
         stopGrace = config.redisTimeout().multipliedBy(2);
         streamWriter.start();

@@ -13,18 +13,20 @@ import java.util.regex.Pattern;
  * @param bind          address both listeners bind to ({@code HUB_BIND})
  * @param mqttPort      MQTT over TCP ({@code HUB_MQTT_PORT})
  * @param wsPort        MQTT over WebSocket, path {@link #WS_PATH} ({@code HUB_MQTT_WS_PORT})
+ * @param metricsPort   Prometheus metrics over HTTP at {@link MetricsEndpoint#PATH} ({@code HUB_BROKER_METRICS_PORT})
  * @param dataDir       HiveMQ's persistence; the generated configuration goes to its {@code conf} folder
  * @param extensionsDir folder of HiveMQ extension folders, read the way a HiveMQ install reads its own
  * @param defaultsUsed  one line per setting that was not given, so the log says what the broker assumed
  * @param bare          benchmark baseline only: no extension, every client allowed ({@code HUB_BROKER_BARE})
  * @param tls           the TLS and secure WebSocket listeners, present when {@code HUB_TLS_KEYSTORE} is set
  */
-record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path extensionsDir,
+record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Path dataDir, Path extensionsDir,
                       List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls) {
 
     static final String BIND_ENV = "HUB_BIND";
     static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
     static final String WS_PORT_ENV = "HUB_MQTT_WS_PORT";
+    static final String METRICS_PORT_ENV = "HUB_BROKER_METRICS_PORT";
     static final String DATA_DIR_ENV = "HUB_BROKER_DATA_DIR";
     static final String EXTENSIONS_DIR_ENV = "HUB_EXTENSIONS_DIR";
     static final String BARE_ENV = "HUB_BROKER_BARE";
@@ -39,6 +41,7 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
     private static final String HUB_BIND_REQUIRED = BIND_ENV + " must be 127.0.0.1, ::1 or localhost";
     private static final int DEFAULT_MQTT_PORT = 1883;
     private static final int DEFAULT_WS_PORT = 8000;
+    private static final int DEFAULT_METRICS_PORT = 9399;
     private static final String DEFAULT_DATA_DIR = ".hub/broker";
     private static final String DEFAULT_EXTENSIONS_DIR = "hivemq-extension/target/extensions";
     // An address or host name, nothing that could break out of the generated XML.
@@ -53,6 +56,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         if (mqttPort == wsPort) {
             throw new BrokerStartupException(MQTT_PORT_ENV + " and " + WS_PORT_ENV + " are both " + mqttPort
                     + "; give them different ports");
+        }
+        if (metricsPort == mqttPort || metricsPort == wsPort) {
+            throw new BrokerStartupException(METRICS_PORT_ENV + " " + metricsPort + " is also an MQTT port; give it "
+                    + "a port of its own");
         }
         tls.ifPresent(t -> requireDistinctPorts(mqttPort, wsPort, t));
     }
@@ -80,11 +87,13 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
         }
         final int mqttPort = port(env, MQTT_PORT_ENV, DEFAULT_MQTT_PORT, defaults);
         final int wsPort = port(env, WS_PORT_ENV, DEFAULT_WS_PORT, defaults);
+        final int metricsPort = port(env, METRICS_PORT_ENV, DEFAULT_METRICS_PORT, defaults);
         final Path dataDir = workingDir.resolve(value(env, DATA_DIR_ENV, DEFAULT_DATA_DIR, defaults)).normalize();
         final Path extensionsDir =
                 workingDir.resolve(value(env, EXTENSIONS_DIR_ENV, DEFAULT_EXTENSIONS_DIR, defaults)).normalize();
         final Optional<TlsSettings> tls = TlsSettings.fromEnvironment(env, workingDir, defaults);
-        return new BrokerSettings(bind, mqttPort, wsPort, dataDir, extensionsDir, defaults, bare(env), tls);
+        return new BrokerSettings(bind, mqttPort, wsPort, metricsPort, dataDir, extensionsDir, defaults, bare(env),
+                tls);
     }
 
     // Deliberately not listed among the defaults: the normal broker has no such setting.
@@ -124,6 +133,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, Path dataDir, Path 
             urls.add("wss://" + hostForUrl() + ":" + t.wssPort() + WS_PATH);
         });
         return urls;
+    }
+
+    String metricsUrl() {
+        return "http://" + hostForUrl() + ":" + metricsPort + MetricsEndpoint.PATH;
     }
 
     private String hostForUrl() {

@@ -31,6 +31,7 @@ public final class HubBroker {
     private final BrokerSettings settings;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile EmbeddedHiveMQ hivemq;
+    private volatile MetricsEndpoint metrics;
 
     private HubBroker(final BrokerSettings settings) {
         this.settings = settings;
@@ -115,6 +116,8 @@ public final class HubBroker {
 
     private void listening() {
         ListenerPorts.requireAccepting(settings, LISTENER_TIMEOUT);
+        metrics = MetricsEndpoint.start(settings.bind(), settings.metricsPort(), hivemq.getMetricRegistry());
+        log.info("Serving metrics at {}", settings.metricsUrl());
         log.info("PulseHub broker listening on {}", String.join(", ", settings.listenerUrls()));
         awaitStop();
     }
@@ -147,6 +150,10 @@ public final class HubBroker {
             return;
         }
         log.info("Stopping PulseHub broker");
+        final MetricsEndpoint endpoint = metrics;
+        if (endpoint != null) {
+            endpoint.close();
+        }
         try {
             // close() waits without a limit; a broker stuck in shutdown must not keep the process from exiting.
             running.stop().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -23,6 +23,7 @@ final class ListenerPorts {
     static void requireFree(final BrokerSettings settings) {
         requireFree(settings.bind(), settings.mqttPort(), BrokerSettings.MQTT_PORT_ENV);
         requireFree(settings.bind(), settings.wsPort(), BrokerSettings.WS_PORT_ENV);
+        requireFree(settings.bind(), settings.metricsPort(), BrokerSettings.METRICS_PORT_ENV);
         settings.tls().ifPresent(tls -> {
             requireFree(settings.bind(), tls.tlsPort(), TlsSettings.TLS_PORT_ENV);
             requireFree(settings.bind(), tls.wssPort(), TlsSettings.WSS_PORT_ENV);

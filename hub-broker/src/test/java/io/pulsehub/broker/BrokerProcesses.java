@@ -42,6 +42,7 @@ final class BrokerProcesses {
         env.put("HUB_BIND", "127.0.0.1");
         env.put("HUB_MQTT_PORT", Integer.toString(FreePorts.find()));
         env.put("HUB_MQTT_WS_PORT", Integer.toString(FreePorts.find()));
+        env.put("HUB_BROKER_METRICS_PORT", Integer.toString(FreePorts.find()));
         env.put("HUB_BROKER_DATA_DIR", dataDir.toString());
         env.put("HUB_EXTENSIONS_DIR", extensionsDir.toString());
         return env;

@@ -23,10 +23,11 @@ class BrokerSettingsTest {
         assertThat(settings.configDir()).isEqualTo(Path.of("/srv/pulsehub/.hub/broker/conf"));
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/hivemq-extension/target/extensions"));
         assertThat(settings.defaultsUsed()).containsExactly("HUB_BIND=127.0.0.1", "HUB_MQTT_PORT=1883",
-                "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_DATA_DIR=.hub/broker",
+                "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_METRICS_PORT=9399", "HUB_BROKER_DATA_DIR=.hub/broker",
                 "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions");
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://127.0.0.1:1883");
         assertThat(settings.wsUrl()).isEqualTo("ws://127.0.0.1:8000/mqtt");
+        assertThat(settings.metricsUrl()).isEqualTo("http://127.0.0.1:9399/metrics");
     }
 
     @Test
@@ -35,11 +36,13 @@ class BrokerSettingsTest {
                 "HUB_BIND", "::1",
                 "HUB_MQTT_PORT", "21883",
                 "HUB_MQTT_WS_PORT", "28000",
+                "HUB_BROKER_METRICS_PORT", "29399",
                 "HUB_BROKER_DATA_DIR", "/var/lib/broker",
                 "HUB_EXTENSIONS_DIR", "ext"), ROOT);
 
         assertThat(settings.mqttPort()).isEqualTo(21883);
         assertThat(settings.wsPort()).isEqualTo(28000);
+        assertThat(settings.metricsPort()).isEqualTo(29399);
         assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/broker"));
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/ext"));
         assertThat(settings.defaultsUsed()).isEmpty();

@@ -20,11 +20,16 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.StreamEntry;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +53,7 @@ class HubBrokerExtensionIT {
     private static RedisClient redisClient;
     private static JavaProcess broker;
     private static String mqttUrl;
+    private static URI metricsUrl;
 
     @BeforeAll
     static void startBrokerWithPackagedExtension() throws Exception {
@@ -60,6 +66,7 @@ class HubBrokerExtensionIT {
         env.put("HUB_SERVICE_TOKEN", "hub-broker-it-service-token");
         env.put("HUB_STREAM_PARTITIONS", Integer.toString(PARTITIONS));
         mqttUrl = "tcp://127.0.0.1:" + env.get("HUB_MQTT_PORT");
+        metricsUrl = URI.create("http://127.0.0.1:" + env.get("HUB_BROKER_METRICS_PORT") + "/metrics");
         broker = BrokerProcesses.broker(env, work.resolve("logs")).start();
         broker.awaitLogLine(BrokerProcesses.READY_LINE, STARTUP);
     }
@@ -107,6 +114,24 @@ class HubBrokerExtensionIT {
         assertThat(IntStream.range(0, PARTITIONS).mapToLong(p -> redisClient.xlen(layout.streamKey(p))).sum())
                 .as("entries in all partitions")
                 .isEqualTo(1);
+        final String metrics = scrapeMetrics();
+        assertThat(storedCount(metrics)).as("stored readings in %s", metricsUrl).isGreaterThanOrEqualTo(1);
+        assertThat(metrics).contains("io_pulsehub_extension_telemetry_batch_size_count",
+                "io_pulsehub_extension_telemetry_xadd_count");
+    }
+
+    private static String scrapeMetrics() throws Exception {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static double storedCount(final String metrics) {
+        final Matcher sample = Pattern.compile("(?m)^io_pulsehub_extension_telemetry_stored (\\S+)$").matcher(metrics);
+        assertThat(sample.find()).as("stored counter in %s", metrics).isTrue();
+        return Double.parseDouble(sample.group(1));
     }
 
     @Test

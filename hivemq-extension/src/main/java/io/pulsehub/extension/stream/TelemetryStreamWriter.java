@@ -41,6 +41,12 @@ public final class TelemetryStreamWriter {
         }
     }
 
+    /** Told the size and Redis round trip of every batch written; called on the writer thread, must not block. */
+    public interface BatchRecorder {
+
+        void batchWritten(int size, long roundTripNanos);
+    }
+
     public enum StoreFailure {
         /** Redis could not be reached, timed out or failed the batch. */
         STORAGE_UNAVAILABLE,
@@ -64,6 +70,7 @@ public final class TelemetryStreamWriter {
     static final String SHUTDOWN_REASON = "hub is shutting down; reading not stored";
 
     private final @NotNull StreamSink sink;
+    private final @NotNull BatchRecorder recorder;
     private final int batchSize;
     private final @NotNull BlockingQueue<Pending> queue;
     private final @NotNull Thread thread;
@@ -72,11 +79,13 @@ public final class TelemetryStreamWriter {
     private boolean accepting = true;
     private volatile boolean draining = true;
 
-    public TelemetryStreamWriter(final @NotNull StreamSink sink, final int batchSize, final int queueCapacity) {
+    public TelemetryStreamWriter(final @NotNull StreamSink sink, final @NotNull BatchRecorder recorder,
+                                 final int batchSize, final int queueCapacity) {
         if (batchSize < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("batch size and queue capacity must be positive");
         }
         this.sink = sink;
+        this.recorder = recorder;
         this.batchSize = batchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = new Thread(this::run, "pulsehub-stream-writer");
@@ -178,6 +187,7 @@ public final class TelemetryStreamWriter {
             entries.add(pending.entry());
         }
         final List<EntryResult> results;
+        final long startNanos = System.nanoTime();
         try {
             results = sink.append(entries);
         } catch (final RuntimeException e) {
@@ -187,6 +197,8 @@ public final class TelemetryStreamWriter {
                 complete(pending, StoreFailure.STORAGE_UNAVAILABLE, "storage unavailable; reading not stored");
             }
             return;
+        } finally {
+            record(batch.size(), System.nanoTime() - startNanos);
         }
         if (results.size() != batch.size()) {
             log.error("sink answered {} results for {} readings; treating all as not stored", results.size(),
@@ -205,6 +217,15 @@ public final class TelemetryStreamWriter {
                         result.error());
                 complete(batch.get(i), StoreFailure.REJECTED, "storage refused the reading");
             }
+        }
+    }
+
+    /** Metrics must never cost a publish its answer. */
+    private void record(final int size, final long roundTripNanos) {
+        try {
+            recorder.batchWritten(size, roundTripNanos);
+        } catch (final RuntimeException e) {
+            log.debug("recording batch metrics failed: {}", e.toString());
         }
     }
 

@@ -78,10 +78,14 @@ class TelemetryStreamWriterTest {
 
     private final ScriptedSink sink = new ScriptedSink();
     private final Outcomes outcomes = new Outcomes();
+    private final List<Integer> recordedBatchSizes = new CopyOnWriteArrayList<>();
     private TelemetryStreamWriter writer;
 
     private TelemetryStreamWriter start(final int batchSize, final int capacity) {
-        writer = new TelemetryStreamWriter(sink, batchSize, capacity);
+        writer = new TelemetryStreamWriter(sink, (size, nanos) -> {
+            assertThat(nanos).isNotNegative();
+            recordedBatchSizes.add(size);
+        }, batchSize, capacity);
         writer.start();
         return writer;
     }
@@ -119,6 +123,7 @@ class TelemetryStreamWriterTest {
         assertThat(outcomes.byDevice).allSatisfy((device, outcome) -> assertThat(outcome).isEqualTo("stored"));
         assertThat(sink.batches).containsExactly(List.of("d0"), List.of("d1", "d2", "d3"),
                 List.of("d4", "d5", "d6"), List.of("d7"));
+        assertThat(recordedBatchSizes).containsExactly(1, 3, 3, 1);
     }
 
     @Test
