@@ -1,7 +1,6 @@
 package io.pulsehub.contract;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The identifier rules of the contract. Everything that enters the hub (provisioning, login, ingest) is checked here
@@ -9,9 +8,8 @@ import java.util.regex.Pattern;
  */
 public final class Identifiers {
 
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
-    private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Longest device id, owner id, metric name and command name. */
+    private static final int MAX_LENGTH = 64;
 
     /** The reading member that carries the reading's time; never a metric. */
     public static final String TIMESTAMP_MEMBER = "ts";
@@ -30,8 +28,18 @@ public final class Identifiers {
     private Identifiers() {
     }
 
+    /** {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}} */
     public static boolean isDeviceId(final String id) {
-        return id != null && DEVICE_ID.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || !isAsciiLetterOrDigit(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < id.length(); i++) {
+            final char c = id.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Owners (the {@code sub} of an app token) follow the device id rule: they end up in topics and tags too. */
@@ -39,13 +47,46 @@ public final class Identifiers {
         return isDeviceId(id);
     }
 
+    /**
+     * {@code [A-Za-z][A-Za-z0-9_]{0,63}} and not {@link #RESERVED_METRIC_NAMES reserved}. Checked for every metric of
+     * every reading, by the broker and again by the bridge, hence a loop rather than a regular expression.
+     */
     public static boolean isMetricName(final String name) {
-        return name != null && !RESERVED_METRIC_NAMES.containsKey(name) && METRIC_NAME.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH || !isAsciiLetter(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            final char c = name.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_') {
+                return false;
+            }
+        }
+        return !RESERVED_METRIC_NAMES.containsKey(name);
     }
 
-    /** The last level of {@code devices/{id}/commands/{name}}: one topic level, no wildcard, no separator. */
+    /**
+     * The last level of {@code devices/{id}/commands/{name}}: one topic level, no wildcard, no separator;
+     * {@code [A-Za-z0-9_-]{1,64}}.
+     */
     public static boolean isCommandName(final String name) {
-        return name != null && COMMAND_NAME.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            final char c = name.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(final char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    private static boolean isAsciiLetterOrDigit(final char c) {
+        return isAsciiLetter(c) || (c >= '0' && c <= '9');
     }
 
     /** Why {@code name} is not a command name, or {@code null} when it is one. */

@@ -28,8 +28,9 @@ public final class TelemetryCodec {
     /** Device clocks drift, but a reading from more than a day ahead is a bug, not a clock. */
     static final long MAX_FUTURE_MILLIS = 24L * 60 * 60 * 1000;
 
+    // Duplicate members are found by readReading itself: Jackson's strict detection keeps a second set of names per
+    // object, and this runs for every publish.
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
@@ -96,10 +97,15 @@ public final class TelemetryCodec {
             throws IOException, InvalidTelemetryException {
         final Map<String, Double> metrics = new LinkedHashMap<>();
         long timeNanos = defaultTimeNanos;
+        boolean timed = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             final String name = parser.currentName();
             final JsonToken value = parser.nextToken();
             if (Identifiers.TIMESTAMP_MEMBER.equals(name)) {
+                if (timed) {
+                    throw duplicate(name);
+                }
+                timed = true;
                 timeNanos = readTimestamp(parser, value, brokerMillis) * 1_000_000L;
             } else if (Identifiers.RESERVED_METRIC_NAMES.containsKey(name)) {
                 throw new InvalidTelemetryException("metric name '" + name + "' is reserved ("
@@ -112,7 +118,9 @@ public final class TelemetryCodec {
                 if (!Double.isFinite(number)) {
                     throw new InvalidTelemetryException("metric '" + name + "' is out of range");
                 }
-                metrics.put(name, number);
+                if (metrics.put(name, number) != null) {
+                    throw duplicate(name);
+                }
             } else {
                 throw new InvalidTelemetryException("metric '" + name + "' must be a number, not " + describe(value));
             }
@@ -121,6 +129,10 @@ public final class TelemetryCodec {
             throw new InvalidTelemetryException("a reading needs at least one numeric metric");
         }
         return new Reading(timeNanos, Collections.unmodifiableMap(metrics));
+    }
+
+    private static InvalidTelemetryException duplicate(final String name) {
+        return new InvalidTelemetryException("member '" + name + "' appears more than once in a reading");
     }
 
     private static long readTimestamp(final JsonParser parser, final JsonToken value, final long brokerMillis)

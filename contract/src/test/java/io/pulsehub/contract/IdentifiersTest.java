@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Random;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class IdentifiersTest {
@@ -59,5 +62,34 @@ class IdentifiersTest {
         assertThat(Topics.deviceOfTelemetry("devices/+/telemetry")).isEmpty();
         assertThat(Topics.deviceOfTelemetry("devices/d1/telemetry/x")).isEmpty();
         assertThat(Topics.deviceOfTelemetry("devices/d1/commands")).isEmpty();
+    }
+
+    /** The rules are loops for speed; they must accept exactly what the documented patterns accept. */
+    @Test
+    void loopsAcceptExactlyTheDocumentedPatterns() {
+        final Pattern deviceId = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+        final Pattern metricName = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+        final Pattern commandName = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+        // Mostly characters some rule allows, so that long valid names occur too; now and then one no rule allows.
+        final String allowed = "azAZ09_.-";
+        final String refused = ":/+# \u00e9\n\u0000@`[{";
+        final long seed = 20261123L;
+        final Random random = new Random(seed);
+        for (int i = 0; i < 50_000; i++) {
+            final StringBuilder candidate = new StringBuilder();
+            final int length = random.nextInt(4) == 0 ? 60 + random.nextInt(8) : random.nextInt(6);
+            for (int c = 0; c < length; c++) {
+                final String from = random.nextInt(20) == 0 ? refused : allowed;
+                candidate.append(from.charAt(random.nextInt(from.length())));
+            }
+            final String text = candidate.toString();
+            assertThat(Identifiers.isDeviceId(text)).as("device id '%s' (seed %d)", text, seed)
+                    .isEqualTo(deviceId.matcher(text).matches());
+            assertThat(Identifiers.isMetricName(text)).as("metric name '%s' (seed %d)", text, seed)
+                    .isEqualTo(metricName.matcher(text).matches()
+                            && !Identifiers.RESERVED_METRIC_NAMES.containsKey(text));
+            assertThat(Identifiers.isCommandName(text)).as("command name '%s' (seed %d)", text, seed)
+                    .isEqualTo(commandName.matcher(text).matches());
+        }
     }
 }

@@ -33,7 +33,15 @@ public final class LogSafe {
 
     /** Whether the text has nothing to escape, e.g. a topic that can be quoted back to a client as it is. */
     public static boolean isPlain(final @NotNull String value) {
-        return value.codePoints().noneMatch(LogSafe::needsEscape);
+        // A loop rather than a code point stream: every publish's topic comes through here.
+        for (int i = 0; i < value.length(); ) {
+            final int c = value.codePointAt(i);
+            if (needsEscape(c)) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     private static @NotNull String escape(final @Nullable String value, final int maxChars) {

@@ -29,4 +29,15 @@ class LogSafeTest {
         assertThat(LogSafe.reason("b".repeat(500))).hasSize(LogSafe.MAX_REASON_CHARS + 1).endsWith("…");
         assertThat(LogSafe.reason(null)).isEqualTo("<none>");
     }
+
+    @Test
+    void plainMeansNothingToEscape() {
+        assertThat(LogSafe.isPlain("devices/thermo-1/telemetry")).isTrue();
+        assertThat(LogSafe.isPlain("température 温度 \uD83D\uDE00")).isTrue();
+        assertThat(LogSafe.isPlain("")).isTrue();
+        for (final String unsafe : new String[] {"a\nb", "a\u202eb", "x\ud800", "\ud800x", "x\uffff", "\u0000"}) {
+            assertThat(LogSafe.isPlain(unsafe)).as(LogSafe.text(unsafe)).isFalse();
+            assertThat(LogSafe.text(unsafe)).contains("\\u");
+        }
+    }
 }

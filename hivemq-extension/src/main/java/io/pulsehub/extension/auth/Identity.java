@@ -2,7 +2,9 @@ package io.pulsehub.extension.auth;
 
 import com.hivemq.extension.sdk.api.annotations.NotNull;
 
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,19 +27,26 @@ public record Identity(@NotNull Role role, @NotNull String subject) {
         return new Identity(Role.SERVICE, name);
     }
 
+    /** Each role's prefix in the encoded form, e.g. {@code device:}; decoding runs for every publish. */
+    private static final Map<Role, String> PREFIXES = prefixes();
+
+    private static Map<Role, String> prefixes() {
+        final Map<Role, String> prefixes = new EnumMap<>(Role.class);
+        for (final Role role : Role.values()) {
+            prefixes.put(role, role.name().toLowerCase(Locale.ROOT) + ":");
+        }
+        return prefixes;
+    }
+
     /** {@code role:subject}; the role never contains ':', so the first ':' separates them. */
     @NotNull String encode() {
-        return role.name().toLowerCase(Locale.ROOT) + ":" + subject;
+        return PREFIXES.get(role) + subject;
     }
 
     static @NotNull Optional<Identity> decode(final @NotNull String encoded) {
-        final int colon = encoded.indexOf(':');
-        if (colon <= 0 || colon == encoded.length() - 1) {
-            return Optional.empty();
-        }
-        for (final Role role : Role.values()) {
-            if (role.name().toLowerCase(Locale.ROOT).equals(encoded.substring(0, colon))) {
-                return Optional.of(new Identity(role, encoded.substring(colon + 1)));
+        for (final Map.Entry<Role, String> prefix : PREFIXES.entrySet()) {
+            if (encoded.startsWith(prefix.getValue()) && encoded.length() > prefix.getValue().length()) {
+                return Optional.of(new Identity(prefix.getKey(), encoded.substring(prefix.getValue().length())));
             }
         }
         return Optional.empty();
