@@ -27,7 +27,12 @@ final class BareHiveMqTarget implements Target {
                 "HUB_MQTT_WS_PORT", Integer.toString(Net.freePort()),
                 "HUB_BROKER_METRICS_PORT", Integer.toString(Net.freePort()),
                 "HUB_BROKER_DATA_DIR", dir.resolve("data").toString(),
-                "HUB_BROKER_BARE", "benchmark-only-no-auth"), dir.resolve("hivemq-bare.log"));
+                "HUB_BROKER_BARE", "benchmark-only-no-auth",
+                // As for Mosquitto: queues large enough that the one subscriber never loses a reading to a queue
+                // limit. With HiveMQ's default of 1,000 the broker discards most readings instead of delivering
+                // them, and a broker that skips the delivery work is no baseline.
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", Integer.toString(MosquittoTarget.MAX_QUEUED_MESSAGES)),
+                dir.resolve("hivemq-bare.log"));
         final BareHiveMqTarget target = new BareHiveMqTarget(broker, port);
         broker.awaitReady("PulseHub broker listening", () -> broker.logContains("PulseHub broker listening on"),
                 Duration.ofSeconds(120));

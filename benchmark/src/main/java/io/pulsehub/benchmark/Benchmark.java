@@ -127,14 +127,17 @@ public final class Benchmark {
         final AtomicLong persistedBefore = new AtomicLong();
         final AtomicLong persistedAfter = new AtomicLong();
         try (HubProbe probe = new HubProbe(hub)) {
-            probe.start();
             // The backlog the saturation phase leaves is drained before the half-load phase, so the latencies of
-            // that phase are not those of a hub still catching up.
+            // that phase are not those of a hub still catching up. The probe measures that phase only: its polling
+            // of InfluxDB would otherwise load the hub during saturation, and its latencies there would be those
+            // of a saturated hub, which no target promises.
             final Phases phases = runPhases(hub, generator, credentials,
                     () -> persistedBefore.set(count(influx)), () -> persistedAfter.set(count(influx)), ackedSoFar -> {
                         final long drainStart = System.nanoTime();
                         awaitQuietly(() -> count(influx) >= ackedSoFar, Duration.ofSeconds(120));
-                        return (System.nanoTime() - drainStart) / 1e9;
+                        final double drained = (System.nanoTime() - drainStart) / 1e9;
+                        probe.start();
+                        return drained;
                     });
             probe.stop();
             final long acked = phases.acked();

@@ -9,6 +9,9 @@ import java.util.Map;
 /** Debian's Mosquitto with a generated configuration: loopback, anonymous, nothing persisted, nothing dropped. */
 final class MosquittoTarget implements Target {
 
+    /** Per client, for both bare brokers: far more than a run's subscriber ever falls behind by. */
+    static final int MAX_QUEUED_MESSAGES = 1_000_000;
+
     private final Launched broker;
     private final int port;
 
@@ -27,7 +30,7 @@ final class MosquittoTarget implements Target {
                 "listener " + port + " " + Net.LOOPBACK,
                 "allow_anonymous true",
                 "persistence false",
-                "max_queued_messages 1000000",
+                "max_queued_messages " + MAX_QUEUED_MESSAGES,
                 "max_inflight_messages 0",
                 "log_dest stderr",
                 "log_type error",

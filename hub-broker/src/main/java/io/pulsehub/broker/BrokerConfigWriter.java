@@ -54,12 +54,19 @@ final class BrokerConfigWriter {
                             </subprotocols>
                         </websocket-listener>
                 %s    </listeners>
+                    <mqtt>
+                        <queued-messages>
+                            <max-queue-size>%d</max-queue-size>
+                            <strategy>discard</strategy>
+                        </queued-messages>
+                    </mqtt>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(settings.mqttPort(), settings.bind(), settings.wsPort(), settings.bind(),
-                BrokerSettings.WS_PATH, settings.tls().map(tls -> tlsListeners(settings.bind(), tls)).orElse(""));
+                BrokerSettings.WS_PATH, settings.tls().map(tls -> tlsListeners(settings.bind(), tls)).orElse(""),
+                settings.maxQueuedMessages());
     }
 
     private static String tlsListeners(final String bind, final TlsSettings tls) {

@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * @param defaultsUsed  one line per setting that was not given, so the log says what the broker assumed
  * @param bare          benchmark baseline only: no extension, every client allowed ({@code HUB_BROKER_BARE})
  * @param tls           the TLS and secure WebSocket listeners, present when {@code HUB_TLS_KEYSTORE} is set
+ * @param maxQueuedMessages messages HiveMQ keeps per client for delivery before it discards new ones
+ *                      ({@code HUB_BROKER_MAX_QUEUED_MESSAGES}): what an app away for a while finds on return
  */
 record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Path dataDir, Path extensionsDir,
-                      List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls) {
+                      List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls, int maxQueuedMessages) {
 
     static final String BIND_ENV = "HUB_BIND";
     static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
@@ -30,6 +32,7 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
     static final String DATA_DIR_ENV = "HUB_BROKER_DATA_DIR";
     static final String EXTENSIONS_DIR_ENV = "HUB_EXTENSIONS_DIR";
     static final String BARE_ENV = "HUB_BROKER_BARE";
+    static final String MAX_QUEUED_MESSAGES_ENV = "HUB_BROKER_MAX_QUEUED_MESSAGES";
     /**
      * The only value that turns the bare mode on. A plain "true" or "1" is refused rather than obeyed, so a stray
      * variable can never start a broker that lets everyone in; ./hub bench sets it for the baseline alone.
@@ -44,6 +47,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
     private static final int DEFAULT_METRICS_PORT = 9399;
     private static final String DEFAULT_DATA_DIR = ".hub/broker";
     private static final String DEFAULT_EXTENSIONS_DIR = "hivemq-extension/target/extensions";
+    /** HiveMQ's own default. */
+    private static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
+    /** Queued messages live in the broker's heap; beyond this one client could take all of it. */
+    private static final int MAX_MAX_QUEUED_MESSAGES = 10_000_000;
     // An address or host name, nothing that could break out of the generated XML.
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9:][A-Za-z0-9.:-]{0,252}");
 
@@ -92,8 +99,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
         final Path extensionsDir =
                 workingDir.resolve(value(env, EXTENSIONS_DIR_ENV, DEFAULT_EXTENSIONS_DIR, defaults)).normalize();
         final Optional<TlsSettings> tls = TlsSettings.fromEnvironment(env, workingDir, defaults);
+        final int maxQueued = positive(env, MAX_QUEUED_MESSAGES_ENV, DEFAULT_MAX_QUEUED_MESSAGES,
+                MAX_MAX_QUEUED_MESSAGES, defaults);
         return new BrokerSettings(bind, mqttPort, wsPort, metricsPort, dataDir, extensionsDir, defaults, bare(env),
-                tls);
+                tls, maxQueued);
     }
 
     // Deliberately not listed among the defaults: the normal broker has no such setting.
@@ -151,6 +160,21 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
             return fallback;
         }
         return given.trim();
+    }
+
+    private static int positive(final Map<String, String> env, final String name, final int fallback, final int max,
+                                final List<String> defaults) {
+        final String text = value(env, name, Integer.toString(fallback), defaults);
+        final int number;
+        try {
+            number = Integer.parseInt(text);
+        } catch (final NumberFormatException e) {
+            throw new BrokerStartupException(name + " must be a whole number 1-" + max + ", got '" + text + "'");
+        }
+        if (number < 1 || number > max) {
+            throw new BrokerStartupException(name + " must be a whole number 1-" + max + ", got " + number);
+        }
+        return number;
     }
 
     static int port(final Map<String, String> env, final String name, final int fallback,

@@ -24,6 +24,7 @@ class BrokerConfigWriterTest {
     void writesBothListenersOnTheBindAddressWithoutUsageStatistics() throws Exception {
         final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(
                 "HUB_MQTT_PORT", "21883", "HUB_MQTT_WS_PORT", "28000",
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", "4321",
                 "HUB_BROKER_DATA_DIR", dataDir.toString()), Path.of(""));
 
         BrokerConfigWriter.write(settings);
@@ -39,6 +40,9 @@ class BrokerConfigWriterTest {
         assertThat(text(ws, "path")).isEqualTo("/mqtt");
         final Element statistics = (Element) config.getElementsByTagName("anonymous-usage-statistics").item(0);
         assertThat(text(statistics, "enabled")).isEqualTo("false");
+        final Element queued = (Element) config.getElementsByTagName("queued-messages").item(0);
+        assertThat(text(queued, "max-queue-size")).isEqualTo("4321");
+        assertThat(text(queued, "strategy")).isEqualTo("discard");
         assertThat(dataDir.resolve("conf/logback.xml")).isNotEmptyFile();
     }
 

@@ -24,7 +24,8 @@ class BrokerSettingsTest {
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/hivemq-extension/target/extensions"));
         assertThat(settings.defaultsUsed()).containsExactly("HUB_BIND=127.0.0.1", "HUB_MQTT_PORT=1883",
                 "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_METRICS_PORT=9399", "HUB_BROKER_DATA_DIR=.hub/broker",
-                "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions");
+                "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions", "HUB_BROKER_MAX_QUEUED_MESSAGES=1000");
+        assertThat(settings.maxQueuedMessages()).isEqualTo(1000);
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://127.0.0.1:1883");
         assertThat(settings.wsUrl()).isEqualTo("ws://127.0.0.1:8000/mqtt");
         assertThat(settings.metricsUrl()).isEqualTo("http://127.0.0.1:9399/metrics");
@@ -38,13 +39,15 @@ class BrokerSettingsTest {
                 "HUB_MQTT_WS_PORT", "28000",
                 "HUB_BROKER_METRICS_PORT", "29399",
                 "HUB_BROKER_DATA_DIR", "/var/lib/broker",
-                "HUB_EXTENSIONS_DIR", "ext"), ROOT);
+                "HUB_EXTENSIONS_DIR", "ext",
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", "50000"), ROOT);
 
         assertThat(settings.mqttPort()).isEqualTo(21883);
         assertThat(settings.wsPort()).isEqualTo(28000);
         assertThat(settings.metricsPort()).isEqualTo(29399);
         assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/broker"));
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/ext"));
+        assertThat(settings.maxQueuedMessages()).isEqualTo(50_000);
         assertThat(settings.defaultsUsed()).isEmpty();
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://[::1]:21883");
         assertThat(settings.wsUrl()).isEqualTo("ws://[::1]:28000/mqtt");
@@ -55,6 +58,20 @@ class BrokerSettingsTest {
         assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_MQTT_PORT", "mqtt"), ROOT))
                 .isInstanceOf(BrokerStartupException.class)
                 .hasMessage("HUB_MQTT_PORT must be a port number 1-65535, got 'mqtt'");
+    }
+
+    @Test
+    void refusesAQueueSizeThatIsNoPositiveNumberOrTooLarge() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_MAX_QUEUED_MESSAGES", "lots"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_MAX_QUEUED_MESSAGES must be a whole number 1-10000000, got 'lots'");
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_MAX_QUEUED_MESSAGES", "0"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_MAX_QUEUED_MESSAGES must be a whole number 1-10000000, got 0");
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(
+                Map.of("HUB_BROKER_MAX_QUEUED_MESSAGES", "10000001"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_MAX_QUEUED_MESSAGES must be a whole number 1-10000000, got 10000001");
     }
 
     @Test
