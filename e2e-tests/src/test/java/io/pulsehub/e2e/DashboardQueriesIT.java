@@ -2,8 +2,10 @@ package io.pulsehub.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pulsehub.contract.DeviceTokens;
 import io.pulsehub.contract.Topics;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,13 +22,14 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Every query of every provisioned dashboard, panel targets and template variables alike, sent the way Grafana sends
  * it to the InfluxDB of a real hub that devices have just published to, and each must return data. Nothing is
  * written to InfluxDB by the test: the readings go in over MQTT, the aggregates and the pipeline numbers are what
- * the bridge writes by itself.
+ * the bridge writes by itself, the broker numbers what the bridge finds in Redis, where the broker left them.
  */
 class DashboardQueriesIT {
 
@@ -34,25 +37,34 @@ class DashboardQueriesIT {
     private static final List<String> DEVICES = List.of("dash-kitchen", "dash-wrist.7");
     private static final int READINGS_PER_ROUND = 10;
     private static final Duration DATA_WITHIN = Duration.ofSeconds(40);
+    /** The minimum interval of the time series panels. */
+    private static final String PANEL_INTERVAL = "10s";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Hub hub;
 
     @BeforeAll
     static void startHubAndPublish() throws Exception {
-        // The bridge reports its pipeline numbers every 10 s by default; sooner keeps the test short.
+        // The bridge reports its pipeline numbers every 10 s by default (the broker every 5 s, Hub makes that 1 s);
+        // sooner keeps the test short.
         hub = Hub.start(WINDOW, Map.of("HUB_PIPELINE_METRICS_INTERVAL", "1s"));
         final Map<String, String> tokens = new LinkedHashMap<>();
         for (final String device : DEVICES) {
             tokens.put(device, hub.provision(device, "dash-owner"));
         }
+        // A login with a wrong token, so that the auth failures panel counts a real refusal.
+        assertThatThrownBy(() -> Clients.deviceV5(hub, DEVICES.get(0), DeviceTokens.generate()))
+                .isInstanceOf(MqttException.class);
         publishReadings(tokens, 0);
-        await("aggregates of both devices, and a pipeline point of the bridge that consumed them").atMost(DATA_WITHIN)
-                .pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+        await("aggregates of both devices, a pipeline point of the bridge that consumed them, and a broker sample "
+                + "with the failed login").atMost(DATA_WITHIN).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> {
                     assertThat(hub.influx.rows(Hub.DB, "SELECT count(\"temperature_count\") FROM \"aggregates_"
                             + WINDOW + "\" GROUP BY \"device\"")).hasSize(DEVICES.size());
                     assertThat(hub.influx.rows(Hub.DB, "SELECT \"backlog\" FROM \"pulsehub_pipeline\" "
                             + "WHERE \"ingest_rate\" > 0")).isNotEmpty();
+                    assertThat(hub.influx.rows(Hub.DB, "SELECT \"connected_clients\" FROM \"pulsehub_broker\" "
+                            + "WHERE \"auth_failed_total\" > 0")).isNotEmpty();
                 });
         // A second round, so that panels over "the last minute" see readings however long the wait above took.
         publishReadings(tokens, 1);
@@ -60,6 +72,12 @@ class DashboardQueriesIT {
                 assertThat(hub.influx.rows(Hub.DB, "SELECT count(\"temperature\") FROM \"telemetry\""))
                         .singleElement().extracting(row -> ((Number) row.get("count")).longValue())
                         .isEqualTo(2L * READINGS_PER_ROUND * DEVICES.size()));
+        // Counter panels take the difference between intervals: broker samples must span two of them.
+        await("broker samples in two " + PANEL_INTERVAL + " intervals").atMost(DATA_WITHIN)
+                .pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                        assertThat(hub.influx.rows(Hub.DB, "SELECT non_negative_difference(max(\"auth_failed_total\")) "
+                                + "FROM \"pulsehub_broker\" WHERE time > now() - 1h GROUP BY time(" + PANEL_INTERVAL
+                                + ") fill(none)")).isNotEmpty());
     }
 
     private static void publishReadings(final Map<String, String> tokens, final int round) throws Exception {

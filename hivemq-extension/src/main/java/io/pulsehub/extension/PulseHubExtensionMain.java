@@ -21,6 +21,7 @@ import io.pulsehub.extension.ingest.TelemetryIngest;
 import io.pulsehub.extension.redis.RedisClients;
 import io.pulsehub.extension.session.DeviceSessions;
 import io.pulsehub.extension.session.RevocationListener;
+import io.pulsehub.extension.stats.BrokerStatsReporter;
 import io.pulsehub.extension.stream.BacklogMonitor;
 import io.pulsehub.extension.stream.RedisStreamSink;
 import io.pulsehub.extension.stream.StreamMetrics;
@@ -37,8 +38,8 @@ import java.util.function.Function;
 
 /**
  * Wires the PulseHub extension into HiveMQ: configuration, Redis clients, the stream writer and backlog monitor,
- * authentication, authorization, the telemetry interceptor, presence and revocation. Nothing here makes decisions
- * of its own.
+ * authentication, authorization, the telemetry interceptor, presence and revocation, and the node's numbers for the
+ * dashboards. Nothing here makes decisions of its own.
  */
 public final class PulseHubExtensionMain implements ExtensionMain {
 
@@ -61,6 +62,7 @@ public final class PulseHubExtensionMain implements ExtensionMain {
     private @Nullable HubSecurity security;
     private @Nullable TelemetryIngest ingest;
     private @Nullable RevocationListener revocations;
+    private @Nullable BrokerStatsReporter brokerStats;
 
     /** Used by HiveMQ: configuration from {@code conf/config.xml} in the extension folder and the environment. */
     public PulseHubExtensionMain() {
@@ -123,16 +125,19 @@ public final class PulseHubExtensionMain implements ExtensionMain {
         backlogMonitor.start(scheduler, config.limits().backlogSampleInterval());
 
         final DeviceLookup registry = DeviceLookup.of(new DeviceRegistry(registryRedis));
+        final AuthMetrics authMetrics = new AuthMetrics(Services.metricRegistry());
         security = HubSecurity.install(Services.securityRegistry(), config.secrets(), config.jwt(),
                 config.loginThrottle(), registry, Services.extensionExecutorService(), config.ackTimeout(),
-                new AuthMetrics(Services.metricRegistry()));
+                authMetrics);
+        final IngestMetrics ingestMetrics = new IngestMetrics(Services.metricRegistry(), streamWriter, backlogMonitor);
         ingest = TelemetryIngest.install(Services.initializerRegistry(), streamWriter, config.ackTimeout(),
-                new IngestMetrics(Services.metricRegistry(), streamWriter, backlogMonitor), config.limits(),
-                backlogMonitor, Services.clientService(), scheduler);
+                ingestMetrics, config.limits(), backlogMonitor, Services.clientService(), scheduler);
         revocations = DeviceSessions.install(new DeviceSessions.Broker(Services.eventRegistry(),
                         Services.publishService(), Services.clientService(), Services.subscriptionStore(),
                         Services.retainedMessageStore(), Services.metricRegistry()), registry, config.redisUrl(),
                 config.redisTimeout(), Services.extensionExecutorService(), scheduler);
+        brokerStats = BrokerStatsReporter.start(config.brokerStats(), registryRedis, Services.metricRegistry(),
+                authMetrics, ingestMetrics);
         warnIfRedisUnreachable(config);
     }
 
@@ -158,6 +163,10 @@ public final class PulseHubExtensionMain implements ExtensionMain {
     /** Bounded: the writer gets its grace period, then whatever is still queued is refused and Redis closed. */
     private void release() {
         final Duration grace = stopGrace != null ? stopGrace : Duration.ZERO;
+        if (brokerStats != null) {
+            brokerStats.stop(grace);
+            brokerStats = null;
+        }
         if (revocations != null) {
             revocations.stop(grace);
             revocations = null;

@@ -12,6 +12,7 @@ import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every {@code HUB_PIPELINE_METRICS_INTERVAL}: samples the stream lag and the dead letters for the gauges, and writes
- * the interval's pipeline numbers to InfluxDB ({@link PipelinePoint}). A point that cannot be written is dropped:
- * these are observations, not telemetry, and an InfluxDB outage shows in the next points' write errors.
+ * the interval's pipeline numbers ({@link PipelinePoint}) and the broker nodes' latest samples from Redis
+ * ({@link BrokerPoint}) to InfluxDB. A point that cannot be written is dropped: these are observations, not
+ * telemetry, and an InfluxDB outage shows in the next points' write errors.
  */
 @Context
 class PipelineReporter {
@@ -31,6 +33,7 @@ class PipelineReporter {
     private final StreamBacklog backlog;
     private final DeadLetterQueue deadLetters;
     private final TelemetryStore store;
+    private final BrokerStatsReader brokers;
     private final String bridge;
     private final long intervalMillis;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -41,13 +44,15 @@ class PipelineReporter {
     private PipelineMeters.Totals previous;
     private long previousAt;
     private boolean failing;
+    private boolean brokersFailing;
 
     PipelineReporter(final PipelineMeters meters, final StreamBacklog backlog, final DeadLetterQueue deadLetters,
-                     final TelemetryStore store, final BridgeConfig config) {
+                     final TelemetryStore store, final BrokerStatsReader brokers, final BridgeConfig config) {
         this.meters = meters;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
         this.store = store;
+        this.brokers = brokers;
         this.bridge = config.consumerName();
         this.intervalMillis = config.pipelineMetricsIntervalMillis();
     }
@@ -79,8 +84,11 @@ class PipelineReporter {
                 meters.writeLatencyP99Millis(), lag);
         previous = totals;
         previousAt = now;
+        final List<Point> points = new ArrayList<>();
+        points.add(point);
+        points.addAll(brokerPoints(now));
         try {
-            write(point);
+            write(points);
             if (failing) {
                 failing = false;
                 log.info("Writing pipeline metrics to InfluxDB works again");
@@ -106,12 +114,32 @@ class PipelineReporter {
         }
     }
 
-    private void write(final Point point) {
+    /** None while Redis cannot be read: the pipeline's own point is written all the same. */
+    private List<Point> brokerPoints(final long now) {
         try {
-            store.write(List.of(point));
+            final List<Point> points = brokers.live(now).stream().map(BrokerPoint::of).toList();
+            if (brokersFailing) {
+                brokersFailing = false;
+                log.info("Reading broker stats from Redis works again");
+            }
+            return points;
+        } catch (final RuntimeException e) {
+            if (!brokersFailing) {
+                brokersFailing = true;
+                log.warn("Reading broker stats from Redis failed ({}); leaving them out until it works again",
+                        e.getMessage());
+            }
+            log.debug("Broker stats read failure", e);
+            return List.of();
+        }
+    }
+
+    private void write(final List<Point> points) {
+        try {
+            store.write(points);
         } catch (final InfluxDBException.DatabaseNotFoundException e) {
             store.ensureDatabase();
-            store.write(List.of(point));
+            store.write(points);
         }
     }
 }

@@ -23,6 +23,11 @@ public final class AuthMetrics {
         this.unavailable = registry.counter(PREFIX + "unavailable");
     }
 
+    /** Logins accepted. */
+    public long succeededCount() {
+        return succeeded.getCount();
+    }
+
     /** Logins refused for the client's own reasons (bad credentials, invalid client id, ...). */
     public long failedCount() {
         return failed.getCount();

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
 import io.pulsehub.contract.AppTokens;
+import io.pulsehub.contract.BrokerStats;
 import io.pulsehub.contract.DeviceTokens;
 import io.pulsehub.contract.ServiceIdentity;
 import io.pulsehub.contract.StreamLayout;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -67,13 +69,15 @@ public final class ConfigLoader {
     static final String MAX_READINGS_PER_PAYLOAD = "max-readings-per-payload";
     static final String BACKLOG_HIGH_WATER_MARK = "backlog-high-water-mark";
     static final String BACKLOG_SAMPLE_MS = "backlog-sample-ms";
+    static final String BROKER_NODE = "broker-node";
+    static final String BROKER_STATS_INTERVAL_MS = "broker-stats-interval-ms";
     private static final Set<String> SETTINGS = new LinkedHashSet<>(List.of(REDIS_URL, STREAM_PARTITIONS,
             WRITER_BATCH_SIZE, WRITER_QUEUE_CAPACITY, REDIS_TIMEOUT_MS, ACK_TIMEOUT_MS, JWKS_FILE, JWKS_URL,
             JWT_ISSUER, JWT_AUDIENCE, JWT_CLOCK_SKEW_S, LOGIN_FREE_FAILURES_PER_CLIENT,
             LOGIN_FREE_FAILURES_PER_ADDRESS, LOGIN_DELAY_BASE_MS, LOGIN_DELAY_MAX_MS,
             LOGIN_BLOCK_AFTER_FAILURES_PER_ADDRESS, LOGIN_BLOCK_S, LOGIN_FAILURE_MEMORY_S, DEVICE_PUBLISH_RATE,
             DEVICE_PUBLISH_BURST, MAX_PAYLOAD_BYTES, MAX_READINGS_PER_PAYLOAD, BACKLOG_HIGH_WATER_MARK,
-            BACKLOG_SAMPLE_MS));
+            BACKLOG_SAMPLE_MS, BROKER_NODE, BROKER_STATS_INTERVAL_MS));
 
     /** The writer may need a pool wait, a connect and a read before it answers; HiveMQ must wait longer. */
     static final int ACK_TIMEOUT_PER_REDIS_TIMEOUT = 3;
@@ -82,10 +86,17 @@ public final class ConfigLoader {
     private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private final @NotNull Function<String, String> environment;
+    private final @NotNull Supplier<String> hostName;
 
     /** @param environment variable name → value or {@code null}; {@code System::getenv} in production */
     public ConfigLoader(final @NotNull Function<String, String> environment) {
+        this(environment, ConfigLoader::localHostName);
+    }
+
+    /** @param hostName the default broker node name */
+    ConfigLoader(final @NotNull Function<String, String> environment, final @NotNull Supplier<String> hostName) {
         this.environment = environment;
+        this.hostName = hostName;
     }
 
     public @NotNull ExtensionConfig load(final @NotNull Path configFile) throws InvalidConfigException {
@@ -117,12 +128,14 @@ public final class ConfigLoader {
         final JwtSettings jwt = jwt(values, problems);
         final LoginThrottleSettings throttle = loginThrottle(values, problems);
         final Limits limits = limits(values);
+        final BrokerStatsSettings brokerStats = brokerStats(values, problems);
         final Secrets secrets = secrets(problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException("invalid configuration: " + String.join("; ", problems));
         }
         return new ExtensionConfig(redisUrl, partitions, batchSize, queueCapacity,
-                Duration.ofMillis(redisTimeoutMs), Duration.ofMillis(ackTimeoutMs), secrets, jwt, throttle, limits);
+                Duration.ofMillis(redisTimeoutMs), Duration.ofMillis(ackTimeoutMs), secrets, jwt, throttle, limits,
+                brokerStats);
     }
 
     /** New settings take their override from {@code HUB_} and the element name: jwks-url is HUB_JWKS_URL. */
@@ -244,6 +257,29 @@ public final class ConfigLoader {
                 1, Long.MAX_VALUE);
         final int sampleMs = values.integer(BACKLOG_SAMPLE_MS, Limits.DEFAULT_BACKLOG_SAMPLE_MS, 50, 60_000);
         return new Limits(rate, burst, payload, readings, highWater, Duration.ofMillis(sampleMs));
+    }
+
+    private @NotNull BrokerStatsSettings brokerStats(final @NotNull Values values,
+                                                     final @NotNull List<String> problems) {
+        final String node = values.text(BROKER_NODE, envOf(BROKER_NODE), hostName.get());
+        if (!BrokerStats.isNodeName(node)) {
+            // The name becomes a Redis key and an InfluxDB tag; it is not quoted, it may be anything.
+            problems.add(BROKER_NODE + " (" + envOf(BROKER_NODE) + ", default the host name) must match "
+                    + "[A-Za-z0-9_.:-]{1,128}");
+        }
+        final int intervalMs = values.integer(BROKER_STATS_INTERVAL_MS, BrokerStatsSettings.DEFAULT_INTERVAL_MS, 100,
+                Math.toIntExact(BrokerStats.MAX_INTERVAL.toMillis()));
+        return new BrokerStatsSettings(node, Duration.ofMillis(intervalMs));
+    }
+
+    /** The host name, as the bridge's consumer name defaults to it; where Java cannot tell one, a fixed fallback. */
+    private static @NotNull String localHostName() {
+        try {
+            final String name = InetAddress.getLocalHost().getHostName();
+            return name == null || name.isBlank() ? BrokerStatsSettings.FALLBACK_NODE : name;
+        } catch (final UnknownHostException e) {
+            return BrokerStatsSettings.FALLBACK_NODE;
+        }
     }
 
     private @Nullable Secrets secrets(final @NotNull List<String> problems) {

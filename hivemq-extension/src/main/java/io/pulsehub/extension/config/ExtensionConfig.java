@@ -18,11 +18,13 @@ import java.time.Duration;
  * @param jwt                 how app tokens are verified beyond HS256
  * @param loginThrottle       how repeated failed logins are slowed down
  * @param limits              per-device and hub-wide telemetry limits
+ * @param brokerStats         how this node reports its numbers (connections, logins, publishes) to Redis
  */
 public record ExtensionConfig(@NotNull URI redisUrl, int streamPartitions, int writerBatchSize,
                               int writerQueueCapacity, @NotNull Duration redisTimeout, @NotNull Duration ackTimeout,
                               @NotNull Secrets secrets, @NotNull JwtSettings jwt,
-                              @NotNull LoginThrottleSettings loginThrottle, @NotNull Limits limits) {
+                              @NotNull LoginThrottleSettings loginThrottle, @NotNull Limits limits,
+                              @NotNull BrokerStatsSettings brokerStats) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     public static final int DEFAULT_STREAM_PARTITIONS = 8;
@@ -46,6 +48,7 @@ public record ExtensionConfig(@NotNull URI redisUrl, int streamPartitions, int w
         return "ExtensionConfig[redisUrl=" + redisUrlForLog() + ", streamPartitions=" + streamPartitions
                 + ", writerBatchSize=" + writerBatchSize + ", writerQueueCapacity=" + writerQueueCapacity
                 + ", redisTimeout=" + redisTimeout + ", ackTimeout=" + ackTimeout + ", secrets=" + secrets
-                + ", jwt=" + jwt + ", loginThrottle=" + loginThrottle + ", limits=" + limits + "]";
+                + ", jwt=" + jwt + ", loginThrottle=" + loginThrottle + ", limits=" + limits + ", brokerStats="
+                + brokerStats + "]";
     }
 }

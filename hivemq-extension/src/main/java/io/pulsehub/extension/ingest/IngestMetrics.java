@@ -36,6 +36,17 @@ public final class IngestMetrics {
         registry.gauge(PREFIX + "backlog", () -> (Gauge<Long>) backlog::backlog);
     }
 
+    /** Telemetry publishes stored in a stream. */
+    public long storedCount() {
+        return stored.getCount();
+    }
+
+    /** Telemetry publishes refused for any reason: the device's (invalid, too large, too fast) or the hub's. */
+    public long refusedCount() {
+        return invalid.getCount() + failed.getCount() + busy.getCount() + rateLimited.getCount()
+                + tooLarge.getCount() + backlogFull.getCount();
+    }
+
     /** Readings refused because the payload was invalid. */
     public long invalidCount() {
         return invalid.getCount();
