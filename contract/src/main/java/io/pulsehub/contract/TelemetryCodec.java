@@ -9,10 +9,13 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the telemetry payload of the contract: one reading object or an array of them. The extension decodes every
@@ -46,24 +49,48 @@ public final class TelemetryCodec {
      */
     public static List<Reading> decode(final byte[] payload, final long brokerTimeNanos)
             throws InvalidTelemetryException {
+        final List<Reading> readings = new ArrayList<>(1);
+        parse(payload, brokerTimeNanos, (timeNanos, metrics) -> readings.add(metrics.toReading(timeNanos)));
+        return Collections.unmodifiableList(readings);
+    }
+
+    /**
+     * Checks the payload exactly as {@link #decode} does, without building the readings: the broker validates every
+     * publish but stores the payload as it came.
+     *
+     * @return how many readings the payload holds, at least one
+     * @throws InvalidTelemetryException with the reason {@link #decode} would give
+     */
+    public static int validate(final byte[] payload, final long brokerTimeNanos) throws InvalidTelemetryException {
+        final int[] readings = {0};
+        parse(payload, brokerTimeNanos, (timeNanos, metrics) -> readings[0]++);
+        return readings[0];
+    }
+
+    /** Told each reading once it is complete: its time is known only at the end of its object. */
+    private interface ReadingSink {
+        void accept(long timeNanos, Metrics metrics);
+    }
+
+    private static void parse(final byte[] payload, final long brokerTimeNanos, final ReadingSink sink)
+            throws InvalidTelemetryException {
         if (payload == null || payload.length == 0) {
             throw new InvalidTelemetryException("payload is empty; expected a JSON reading or an array of readings");
         }
         final long brokerMillis = Math.floorDiv(brokerTimeNanos, 1_000_000L);
+        final Metrics metrics = new Metrics();
         try (JsonParser parser = JSON.createParser(payload)) {
             final JsonToken root = parser.nextToken();
-            final List<Reading> readings;
             if (root == JsonToken.START_OBJECT) {
-                readings = List.of(readReading(parser, brokerTimeNanos, brokerMillis));
+                sink.accept(readReading(parser, brokerTimeNanos, brokerMillis, metrics), metrics);
             } else if (root == JsonToken.START_ARRAY) {
-                readings = readArray(parser, brokerTimeNanos, brokerMillis);
+                readArray(parser, brokerTimeNanos, brokerMillis, metrics, sink);
             } else {
                 throw new InvalidTelemetryException("payload must be a JSON object (one reading) or an array of readings");
             }
             if (parser.nextToken() != null) {
                 throw new InvalidTelemetryException("unexpected content after the end of the reading");
             }
-            return readings;
         } catch (final InvalidTelemetryException e) {
             throw e;
         } catch (final JsonParseException e) {
@@ -73,29 +100,31 @@ public final class TelemetryCodec {
         }
     }
 
-    private static List<Reading> readArray(final JsonParser parser, final long brokerTimeNanos,
-                                           final long brokerMillis) throws IOException, InvalidTelemetryException {
-        final List<Reading> readings = new ArrayList<>();
+    private static void readArray(final JsonParser parser, final long brokerTimeNanos, final long brokerMillis,
+                                  final Metrics metrics, final ReadingSink sink)
+            throws IOException, InvalidTelemetryException {
+        int count = 0;
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.START_OBJECT) {
-                throw new InvalidTelemetryException("array element " + readings.size() + " is not a reading object");
+                throw new InvalidTelemetryException("array element " + count + " is not a reading object");
             }
-            if (readings.size() == MAX_READINGS_PER_PAYLOAD) {
+            if (count == MAX_READINGS_PER_PAYLOAD) {
                 throw new InvalidTelemetryException(
                         "too many readings in one payload; at most " + MAX_READINGS_PER_PAYLOAD);
             }
-            readings.add(readReading(parser, brokerTimeNanos + readings.size(), brokerMillis));
+            sink.accept(readReading(parser, brokerTimeNanos + count, brokerMillis, metrics), metrics);
+            count++;
         }
-        if (readings.isEmpty()) {
+        if (count == 0) {
             throw new InvalidTelemetryException("array of readings is empty");
         }
-        return Collections.unmodifiableList(readings);
     }
 
-    private static Reading readReading(final JsonParser parser, final long defaultTimeNanos, final long brokerMillis)
-            throws IOException, InvalidTelemetryException {
-        final Map<String, Double> metrics = new LinkedHashMap<>();
+    /** Reads one reading object into {@code metrics} (cleared first) and returns its time. */
+    private static long readReading(final JsonParser parser, final long defaultTimeNanos, final long brokerMillis,
+                                    final Metrics metrics) throws IOException, InvalidTelemetryException {
+        metrics.clear();
         long timeNanos = defaultTimeNanos;
         boolean timed = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -118,7 +147,7 @@ public final class TelemetryCodec {
                 if (!Double.isFinite(number)) {
                     throw new InvalidTelemetryException("metric '" + name + "' is out of range");
                 }
-                if (metrics.put(name, number) != null) {
+                if (!metrics.add(name, number)) {
                     throw duplicate(name);
                 }
             } else {
@@ -128,7 +157,61 @@ public final class TelemetryCodec {
         if (metrics.isEmpty()) {
             throw new InvalidTelemetryException("a reading needs at least one numeric metric");
         }
-        return new Reading(timeNanos, Collections.unmodifiableMap(metrics));
+        return timeNanos;
+    }
+
+    /**
+     * The metrics of the reading being read, reused from one reading to the next so that validating a payload
+     * allocates next to nothing. Readings have a handful of metrics, so a duplicate is found by a scan; a set takes
+     * over for the rare large reading, where a scan per metric would be quadratic.
+     */
+    private static final class Metrics {
+
+        private static final int SCAN_LIMIT = 16;
+
+        private final List<String> names = new ArrayList<>();
+        private double[] values = new double[8];
+        private Set<String> seen;
+
+        void clear() {
+            names.clear();
+            seen = null;
+        }
+
+        boolean isEmpty() {
+            return names.isEmpty();
+        }
+
+        /** @return false when the reading has a metric of that name already */
+        boolean add(final String name, final double value) {
+            if (contains(name)) {
+                return false;
+            }
+            if (names.size() == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[names.size()] = value;
+            names.add(name);
+            if (seen != null) {
+                seen.add(name);
+            }
+            return true;
+        }
+
+        private boolean contains(final String name) {
+            if (seen == null && names.size() >= SCAN_LIMIT) {
+                seen = new HashSet<>(names);
+            }
+            return seen != null ? seen.contains(name) : names.contains(name);
+        }
+
+        Reading toReading(final long timeNanos) {
+            final Map<String, Double> metrics = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                metrics.put(names.get(i), values[i]);
+            }
+            return new Reading(timeNanos, Collections.unmodifiableMap(metrics));
+        }
     }
 
     private static InvalidTelemetryException duplicate(final String name) {

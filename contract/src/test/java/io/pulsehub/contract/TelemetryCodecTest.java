@@ -3,6 +3,7 @@ package io.pulsehub.contract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class TelemetryCodecTest {
 
@@ -84,6 +86,40 @@ class TelemetryCodecTest {
         assertThatThrownBy(() -> decode(payload))
                 .isInstanceOf(InvalidTelemetryException.class)
                 .hasMessageContaining(reason);
+        // The broker only validates; it must refuse exactly what the bridge could not decode, for the same reason.
+        final String decodeReason = catchThrowable(() -> decode(payload)).getMessage();
+        assertThatThrownBy(() -> TelemetryCodec.validate(payload.getBytes(StandardCharsets.UTF_8), BROKER_NANOS))
+                .isInstanceOf(InvalidTelemetryException.class)
+                .hasMessage(decodeReason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\": 1}", "[{\"a\": 1}, {\"b\": 2, \"ts\": 1732330000000}]", "[{\"x\": -0.0}]"})
+    void validateCountsWhatDecodeReads(final String payload) throws Exception {
+        assertThat(TelemetryCodec.validate(payload.getBytes(StandardCharsets.UTF_8), BROKER_NANOS))
+                .isEqualTo(decode(payload).size());
+    }
+
+    @Test
+    void aLargeReadingFindsItsDuplicateWithoutAQuadraticScan() throws Exception {
+        final StringBuilder reading = new StringBuilder("{");
+        for (int i = 0; i < 5_000; i++) {
+            reading.append("\"m").append(i).append("\": ").append(i).append(", ");
+        }
+        final String distinct = reading + "\"last\": 1}";
+        assertThat(decode(distinct)).singleElement()
+                .satisfies(r -> assertThat(r.metrics()).hasSize(5_001).containsEntry("m4999", 4999.0));
+        assertThatThrownBy(() -> decode(reading + "\"m17\": 1}"))
+                .hasMessage("member 'm17' appears more than once in a reading");
+        assertThatThrownBy(() -> decode("{\"m1\": 1, \"m2\": 2, \"m1\": 3}"))
+                .hasMessage("member 'm1' appears more than once in a reading");
+    }
+
+    @Test
+    void readingsOfOnePayloadDoNotShareMetrics() throws Exception {
+        final List<Reading> readings = decode("[{\"a\": 1, \"b\": 2}, {\"a\": 3}]");
+        assertThat(readings.get(0).metrics()).containsExactly(Map.entry("a", 1.0), Map.entry("b", 2.0));
+        assertThat(readings.get(1).metrics()).containsExactly(Map.entry("a", 3.0));
     }
 
     @Test

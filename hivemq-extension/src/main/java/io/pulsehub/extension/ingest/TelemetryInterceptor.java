@@ -14,7 +14,6 @@ import com.hivemq.extension.sdk.api.packets.publish.PublishPacket;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.pulsehub.contract.BrokerClock;
 import io.pulsehub.contract.InvalidTelemetryException;
-import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.TelemetryCodec;
 import io.pulsehub.extension.LogSafe;
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -159,9 +157,9 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
     private static @Nullable String problemWith(final byte @NotNull [] payload, final long brokerTimeNanos,
                                                 final int maxReadings) {
         try {
-            final List<Reading> readings = TelemetryCodec.decode(payload, brokerTimeNanos);
-            return readings.size() > maxReadings
-                    ? "too many readings in one payload (" + readings.size() + "); at most " + maxReadings
+            final int readings = TelemetryCodec.validate(payload, brokerTimeNanos);
+            return readings > maxReadings
+                    ? "too many readings in one payload (" + readings + "); at most " + maxReadings
                     : null;
         } catch (final InvalidTelemetryException e) {
             return e.getMessage();
