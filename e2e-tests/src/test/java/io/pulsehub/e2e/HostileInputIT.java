@@ -3,6 +3,7 @@ package io.pulsehub.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulsehub.contract.AppTokens;
+import io.pulsehub.contract.BrokerStats;
 import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.TelemetryCodec;
@@ -555,13 +556,18 @@ class HostileInputIT {
         accepted.forEach(payload -> payload.readings().forEach(reading -> metrics.addAll(reading.metrics().keySet())));
         final String aggregates = "aggregates_" + WINDOW;
 
-        // The bridge's own pipeline metrics (issue 6) are the one measurement no input creates.
+        // The hub's own numbers (issue 6: the bridge's pipeline, the brokers' connections and logins) are the
+        // measurements no input creates.
         assertThat(column(query("SHOW MEASUREMENTS"), 0))
-                .isSubsetOf("telemetry", aggregates, "pulsehub_pipeline");
+                .isSubsetOf("telemetry", aggregates, "pulsehub_pipeline", "pulsehub_broker");
 
         for (final String key : column(query("SHOW SERIES"), 0)) {
             if (key.startsWith("pulsehub_pipeline,")) {
                 assertThat(key).matches("pulsehub_pipeline,bridge=[A-Za-z0-9_.-]+");
+                continue;
+            }
+            if (key.startsWith("pulsehub_broker,")) {
+                assertThat(key).matches("pulsehub_broker,broker=[A-Za-z0-9_.:-]+");
                 continue;
             }
             final String[] parts = key.split(",device=", -1);
@@ -585,6 +591,8 @@ class HostileInputIT {
             if (measurement.equals("telemetry")) {
                 assertThat(keys).as("fields of telemetry no valid input created").filteredOn(key -> !metrics
                         .contains(key)).isEmpty();
+            } else if (measurement.equals("pulsehub_broker")) {
+                assertThat(keys).as("fields of pulsehub_broker").isSubsetOf(BrokerStats.FIELDS);
             } else if (measurement.equals(aggregates)) {
                 assertThat(keys).as("fields of %s no valid input created", aggregates)
                         .filteredOn(key -> !allowedAggregateFields.contains(key)).isEmpty();

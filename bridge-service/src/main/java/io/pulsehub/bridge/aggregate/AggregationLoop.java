@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * Closes windows once the ingest watermark has passed their end plus the lateness, i.e. once every reading for them
  * that entered Redis is in InfluxDB, then re-aggregates windows that received late readings. Progress lives in Redis,
  * so a restarted bridge neither loses a window nor closes one twice; one instance at a time leads.
+ *
+ * <p>Between ticks it waits on the watermark for the next window's close, so that window is aggregated as soon as the
+ * watermark passes it; it ticks at least every {@link #TICK_MILLIS} all the same, to keep its lead and to revise
+ * windows with late readings, but not on every advance of the watermark, which moves after every read.
  */
 @Context
 class AggregationLoop implements Runnable {
@@ -44,6 +48,8 @@ class AggregationLoop implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
     private boolean leading;
+    /** The watermark at which the next window may close, as the last tick saw it; owned by the loop's thread. */
+    private long nextCloseAt = Long.MAX_VALUE;
 
     AggregationLoop(final UnifiedJedis redis, final TelemetryStore store, final AggregatePublisher publisher,
                     final IngestWatermark watermark, final PipelineMeters meters, final BridgeConfig config) {
@@ -90,8 +96,16 @@ class AggregationLoop implements Runnable {
         long delay = TICK_MILLIS;
         while (running) {
             try {
-                if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
-                    return;
+                if (backoff.failures() > 0) {
+                    // A failing tick waits out its backoff: an advancing watermark would only repeat the failure.
+                    if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } else {
+                    watermark.awaitReaching(nextCloseAt, delay);
+                    if (!running) {
+                        return;
+                    }
                 }
                 tick();
                 if (backoff.failures() > 0) {
@@ -118,6 +132,7 @@ class AggregationLoop implements Runnable {
             leading = lead;
             log.info(lead ? "This instance now closes the aggregate windows" : "Another instance closes the windows");
         }
+        nextCloseAt = Long.MAX_VALUE;
         if (!lead) {
             return;
         }
@@ -131,11 +146,18 @@ class AggregationLoop implements Runnable {
     private void closeDue(final AggregateWindow window, final long now) throws AggregatePublishException {
         long closedEnd = progress.closedEnd(window, now);
         while (running && closedEnd + window.millis() + latenessMillis <= watermark.millis()) {
+            final long started = System.currentTimeMillis();
             final List<Aggregate> published = closer.close(window, closedEnd);
             closedEnd += window.millis();
             progress.advance(window, closedEnd);
-            log.debug("Closed window {} ending {}: {} device aggregates", window.name(), closedEnd, published.size());
+            if (log.isDebugEnabled()) {
+                // Local clock against Redis times: close enough to see where a window's latency comes from.
+                log.debug("Closed window {} ending {}: {} device aggregates; started {} ms after it could close, took "
+                                + "{} ms", window.name(), closedEnd, published.size(),
+                        started - (closedEnd + latenessMillis), System.currentTimeMillis() - started);
+            }
         }
+        nextCloseAt = Math.min(nextCloseAt, closedEnd + window.millis() + latenessMillis);
     }
 
     private void reviseLate(final AggregateWindow window, final long now) throws AggregatePublishException {

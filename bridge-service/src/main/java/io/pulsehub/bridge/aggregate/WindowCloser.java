@@ -4,6 +4,8 @@ import io.pulsehub.bridge.influx.TelemetryStore;
 import io.pulsehub.bridge.metrics.PipelineMeters;
 import io.pulsehub.contract.Aggregate;
 import org.influxdb.dto.Point;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.Optional;
  * published; a failure anywhere leaves the window open, and closing it again gives the same messages.
  */
 final class WindowCloser {
+
+    private static final Logger log = LoggerFactory.getLogger(WindowCloser.class);
 
     private final TelemetryStore store;
     private final AggregatePublisher publisher;
@@ -28,14 +32,18 @@ final class WindowCloser {
 
     /** @return the aggregates published, one per device with readings in the window */
     List<Aggregate> close(final AggregateWindow window, final long start) throws AggregatePublishException {
+        final long started = System.nanoTime();
         final List<Aggregate> aggregates = AggregateRows.fromWindowQuery(
                 store.query(AggregateRows.windowQuery(start, start + window.millis(), null)), window, start, 0);
+        final long queried = System.nanoTime();
         final List<Point> points = new ArrayList<>(aggregates.size());
         for (final Aggregate aggregate : aggregates) {
             publisher.publish(aggregate, true);
             meters.aggregatePublished(false);
             points.add(AggregatePoints.of(aggregate, window));
         }
+        log.debug("Window {} starting {}: query {} ms, {} publications {} ms", window.name(), start,
+                (queried - started) / 1_000_000, aggregates.size(), (System.nanoTime() - queried) / 1_000_000);
         store.write(points);
         return aggregates;
     }

@@ -34,6 +34,19 @@ public class TelemetryStore {
     }
 
     /**
+     * Telemetry lines ({@link TelemetryPoints#appendLines}, ns precision) in one HTTP request; returns only once
+     * InfluxDB answered 2xx.
+     *
+     * @throws InfluxDBException when InfluxDB is unreachable or refused the batch ({@link #refusesThePoints})
+     */
+    public void writeLines(final String lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        influx.write(database, null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.NANOSECONDS, lines);
+    }
+
+    /**
      * All points in one HTTP request; returns only once InfluxDB answered 2xx.
      *
      * @throws InfluxDBException when InfluxDB is unreachable or refused the batch ({@link #refusesThePoints})

@@ -5,7 +5,6 @@ import io.pulsehub.bridge.influx.TelemetryPoints;
 import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.StreamEntry;
-import org.influxdb.dto.Point;
 import redis.clients.jedis.StreamEntryID;
 
 import java.util.ArrayList;
@@ -18,13 +17,13 @@ import java.util.Set;
 /** The entries of one read, decoded: the ones to write to InfluxDB and the ones that go to the dead letters. */
 final class EntryBatch {
 
-    record Decoded(Delivery delivery, String deviceId, List<Reading> readings) {
-
-        List<Point> points() {
-            final List<Point> points = new ArrayList<>(readings.size());
-            TelemetryPoints.addAll(deviceId, readings, points);
-            return points;
-        }
+    /**
+     * An entry ready to write.
+     *
+     * @param lines its readings' points as line protocol ({@link TelemetryPoints}), built once at decode time so that
+     *              an entry they cannot be built for is dead-lettered like any other undecodable entry
+     */
+    record Decoded(Delivery delivery, String deviceId, List<Reading> readings, String lines) {
     }
 
     private final List<Decoded> decoded;
@@ -42,6 +41,7 @@ final class EntryBatch {
     static EntryBatch decode(final List<Delivery> deliveries, final int maxDeliveries) {
         final List<Decoded> decoded = new ArrayList<>(deliveries.size());
         final List<DeadLetter> dead = new ArrayList<>();
+        final StringBuilder lines = new StringBuilder(256);
         for (final Delivery delivery : deliveries) {
             if (delivery.deliveries() > maxDeliveries) {
                 dead.add(new DeadLetter(delivery, tooManyDeliveries(delivery.deliveries(), maxDeliveries)));
@@ -53,7 +53,10 @@ final class EntryBatch {
             }
             try {
                 final StreamEntry entry = StreamEntry.fromFields(delivery.fields());
-                decoded.add(new Decoded(delivery, entry.deviceId(), entry.readings()));
+                final List<Reading> readings = entry.readings();
+                lines.setLength(0);
+                TelemetryPoints.appendLines(lines, entry.deviceId(), readings);
+                decoded.add(new Decoded(delivery, entry.deviceId(), readings, lines.toString()));
             } catch (final IllegalArgumentException | InvalidTelemetryException e) {
                 dead.add(new DeadLetter(delivery, "undecodable entry: " + e.getMessage()));
             }
@@ -82,10 +85,24 @@ final class EntryBatch {
         return List.copyOf(deadLetters);
     }
 
-    List<Point> points() {
-        final List<Point> points = new ArrayList<>();
+    /** The line protocol of every entry to write, for one request. */
+    String lines() {
+        int length = 0;
         for (final Decoded entry : decoded) {
-            TelemetryPoints.addAll(entry.deviceId(), entry.readings(), points);
+            length += entry.lines().length();
+        }
+        final StringBuilder lines = new StringBuilder(length);
+        for (final Decoded entry : decoded) {
+            lines.append(entry.lines());
+        }
+        return lines.toString();
+    }
+
+    /** Points in {@link #lines()}: one per reading. */
+    int pointCount() {
+        int points = 0;
+        for (final Decoded entry : decoded) {
+            points += entry.readings().size();
         }
         return points;
     }

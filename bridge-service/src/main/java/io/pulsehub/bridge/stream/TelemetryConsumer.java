@@ -9,13 +9,15 @@ import io.pulsehub.contract.StreamLayout;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import org.influxdb.InfluxDBException;
-import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * fails it retries the same batch and reads nothing new, so memory stays bounded and nothing is acknowledged
  * unwritten. On start it first finishes its own pending entries (a crash's leftovers); it regularly takes over
  * entries that a dead consumer left pending, and trims what the group has acknowledged.
+ *
+ * <p>While the streams hold more than a read takes, the InfluxDB request of a batch runs on a writer thread while this
+ * thread reads and decodes the next batch, so that the two overlap instead of adding up; when the bridge keeps up,
+ * it waits for each write before reading again. At most one batch is being written and one more read; a
+ * batch is acknowledged only after its own request was answered 2xx, and before its own pending entries are read
+ * again (after a claim) the batch being written is settled first, so that no entry is ever handled twice at once.
  */
 @Context
 class TelemetryConsumer implements Runnable {
@@ -32,6 +40,14 @@ class TelemetryConsumer implements Runnable {
     /** Below the Redis client's socket timeout (2 s), so a blocked read never looks like a dead connection. */
     static final int BLOCK_MILLIS = 1000;
     private static final long SHUTDOWN_GRACE_MILLIS = 10_000;
+    /** {@link #settle}'s answer when stopping left the batch unacknowledged. */
+    private static final long STOPPED = Long.MIN_VALUE;
+    /** No batch was settled in this step. */
+    private static final long NONE_SETTLED = Long.MIN_VALUE + 1;
+
+    /** A batch whose points the writer thread is writing; {@code written} is false when stopping interrupted it. */
+    private record InFlight(EntryBatch batch, Future<Boolean> written) {
+    }
 
     private final TelemetryStreams streams;
     private final TelemetryStore store;
@@ -44,12 +60,15 @@ class TelemetryConsumer implements Runnable {
     private final long claimIntervalMillis;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
+    private final ExecutorService writer;
 
     private volatile boolean running = true;
     private boolean readingOwnPending = true;
     private boolean isolating;
     private boolean groupsReady;
-    private boolean databaseReady;
+    /** Set by the writer thread too. */
+    private volatile boolean databaseReady;
+    private InFlight inFlight;
     private long nextClaimAt;
     private long nextTrimAt;
 
@@ -66,6 +85,7 @@ class TelemetryConsumer implements Runnable {
         // Claiming and trimming share one rhythm: half the claim idle time, at most 10 s.
         this.claimIntervalMillis = Math.max(100, Math.min(config.claimIdleMillis() / 2, 10_000));
         this.thread = new Thread(this, "pulsehub-stream-consumer");
+        this.writer = Executors.newSingleThreadExecutor(task -> new Thread(task, "pulsehub-influx-writer"));
         log.info("Stream consumer '{}' of group {} on {} partitions", config.consumerName(),
                 StreamLayout.CONSUMER_GROUP, config.streams().partitions());
     }
@@ -89,6 +109,8 @@ class TelemetryConsumer implements Runnable {
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            writer.shutdownNow();
         }
     }
 
@@ -146,6 +168,10 @@ class TelemetryConsumer implements Runnable {
             log.debug("Trimmed {} acknowledged entries", trimmed);
         }
         if (readingOwnPending) {
+            // The batch being written is pending for this consumer too: it must not be read a second time.
+            if (inFlight != null && finishInFlight() == STOPPED) {
+                return;
+            }
             final TelemetryStreams.OwnPending pending = streams.readOwnPending(batchSize);
             if (pending.deliveries().isEmpty()) {
                 readingOwnPending = false;
@@ -164,38 +190,86 @@ class TelemetryConsumer implements Runnable {
             return;
         }
         final long readAt = streams.serverTimeMillis();
-        final TelemetryStreams.Read read = streams.readNew(batchSize, BLOCK_MILLIS);
-        if (!process(EntryBatch.decode(read.deliveries(), maxDeliveries))) {
-            return;
+        // While a batch is being written, a read does not wait for entries: that batch's acknowledgement waits for it.
+        final TelemetryStreams.Read read = streams.readNew(batchSize, inFlight == null ? BLOCK_MILLIS : 0);
+        final EntryBatch batch = EntryBatch.decode(read.deliveries(), maxDeliveries);
+        long oldestPending = NONE_SETTLED;
+        if (inFlight != null) {
+            oldestPending = finishInFlight();
+            if (oldestPending == STOPPED) {
+                return;
+            }
         }
-        if (read.drained()) {
-            // Everything that entered Redis before readAt was delivered by now; what no consumer has acknowledged
-            // yet is still pending, so the oldest pending entry bounds the watermark too.
-            final long oldestPending = streams.backlog().oldestPendingMillis();
-            watermark.advanceTo(oldestPending < 0 ? readAt : Math.min(readAt, oldestPending));
+        if (!batch.isEmpty()) {
+            meters.batchRead(batch.size());
+            inFlight = new InFlight(batch, writer.submit(() -> writeAll(batch)));
+            if (!read.leftEntriesBehind()) {
+                // Keeping up: a read now would find next to nothing. Waiting for this write lets the next batch
+                // grow instead, so that the bridge and InfluxDB spend less per reading on requests.
+                oldestPending = finishInFlight();
+                if (oldestPending == STOPPED) {
+                    return;
+                }
+            }
+        }
+        if (oldestPending == NONE_SETTLED) {
+            if (!batch.isEmpty()) {
+                return; // the watermark moves once this batch is settled
+            }
+            oldestPending = streams.backlog().oldestPendingMillis();
+        }
+        // After every read, drained or not: see IngestWatermark for why this bound is sound. The batch just read, if
+        // it is being written, is pending and so counted in oldestPending, which was asked after the read.
+        if (oldestPending != TelemetryStreams.PENDING_UNKNOWN) {
+            watermark.advanceTo(IngestWatermark.candidate(readAt, read, oldestPending));
         }
     }
 
-    /** @return false when stopping left the batch unacknowledged */
-    private boolean process(final EntryBatch batch) throws InterruptedException {
-        if (batch.isEmpty()) {
-            return true;
+    /**
+     * Waits for the batch being written and settles it.
+     *
+     * @return as {@link #settle}
+     */
+    private long finishInFlight() throws InterruptedException {
+        final InFlight current = inFlight;
+        final boolean written;
+        try {
+            written = current.written().get();
+        } catch (final ExecutionException e) {
+            // Only what writeAll does not expect (an Error) gets here; its entries stay pending and come again.
+            inFlight = null;
+            readingOwnPending = true;
+            throw new IllegalStateException("writing a batch failed", e.getCause());
         }
+        inFlight = null;
+        return written ? settle(current.batch()) : STOPPED;
+    }
+
+    /** Writes and settles a non-empty batch on this thread. */
+    private long process(final EntryBatch batch) throws InterruptedException {
         meters.batchRead(batch.size());
-        if (!writeAll(batch)) {
-            return false;
-        }
+        return writeAll(batch) ? settle(batch) : STOPPED;
+    }
+
+    /**
+     * Acknowledges a batch whose points InfluxDB accepted, with its dead letters and late marks.
+     *
+     * @return the oldest entry pending in the group once the batch was acknowledged ({@link TelemetryStreams#settle}),
+     *         or {@link #STOPPED} when stopping left the batch unacknowledged
+     */
+    private long settle(final EntryBatch batch) throws InterruptedException {
         final Backoff backoff = new Backoff();
         while (true) {
             try {
-                streams.settle(batch.acks(), batch.deadLetters(), batch.lateMarks(lateReadings));
+                final long oldestPending =
+                        streams.settle(batch.acks(), batch.deadLetters(), batch.lateMarks(lateReadings));
                 meters.settled(batch.size(), batch.deadLetters().size());
                 if (!batch.deadLetters().isEmpty()) {
                     batch.deadLetters().forEach(dead -> log.warn("Entry {} of {} moved to {}: {}",
                             dead.delivery().id(), dead.delivery().stream(),
                             StreamLayout.DEAD_LETTER_STREAM, dead.reason()));
                 }
-                return true;
+                return oldestPending;
             } catch (final RuntimeException e) {
                 // The points are written; writing them again after a redelivery would only rewrite them, but
                 // retrying the ack here spares that.
@@ -206,7 +280,7 @@ class TelemetryConsumer implements Runnable {
                 }
                 log.debug("Acknowledge failure", e);
                 if (!pause(delay)) {
-                    return false;
+                    return STOPPED;
                 }
             }
         }
@@ -217,7 +291,7 @@ class TelemetryConsumer implements Runnable {
         while (true) {
             try {
                 ensureDatabase();
-                write(batch.points());
+                write(batch.lines(), batch.pointCount());
                 return true;
             } catch (final RuntimeException e) {
                 if (TelemetryStore.refusesThePoints(e)) {
@@ -236,7 +310,7 @@ class TelemetryConsumer implements Runnable {
             final Backoff backoff = new Backoff();
             while (true) {
                 try {
-                    write(entry.points());
+                    write(entry.lines(), entry.readings().size());
                     break;
                 } catch (final RuntimeException e) {
                     if (TelemetryStore.refusesThePoints(e)) {
@@ -253,18 +327,18 @@ class TelemetryConsumer implements Runnable {
     }
 
     /** Every telemetry write goes through here, so that its latency and outcome are measured. */
-    private void write(final List<Point> points) {
-        if (points.isEmpty()) {
+    private void write(final String lines, final int points) {
+        if (points == 0) {
             return;
         }
         final long started = System.nanoTime();
         try {
-            store.write(points);
+            store.writeLines(lines);
         } catch (final RuntimeException e) {
             meters.writeFailed(TelemetryStore.refusesThePoints(e));
             throw e;
         }
-        meters.written(points.size(), System.nanoTime() - started);
+        meters.written(points, System.nanoTime() - started);
     }
 
     private boolean retryAfter(final RuntimeException e, final Backoff backoff, final int entries)

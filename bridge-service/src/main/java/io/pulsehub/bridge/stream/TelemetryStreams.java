@@ -40,8 +40,21 @@ final class TelemetryStreams {
     /** See {@link #readOwnPending}: a first redelivery is common (any crash), a second one is suspicious. */
     static final long ISOLATE_FROM_DELIVERIES = 2;
 
-    /** What one read returned, and whether it emptied every stream it asked (fewer entries than asked for). */
-    record Read(List<Delivery> deliveries, boolean drained) {
+    /**
+     * What one read of new entries returned, and how far it shows the group's deliveries to reach.
+     *
+     * @param drainedSome             whether some stream returned fewer entries than asked for (or none): it had
+     *                                no undelivered entry left when the read was served
+     * @param lastOfFullStreamsMillis the lowest Redis time among the last entries of the streams that returned as
+     *                                many entries as asked for (more may wait there); {@link Long#MAX_VALUE} when
+     *                                none did
+     */
+    record Read(List<Delivery> deliveries, boolean drainedSome, long lastOfFullStreamsMillis) {
+
+        /** Whether some stream returned as many entries as asked for, so that more may be waiting there. */
+        boolean leftEntriesBehind() {
+            return lastOfFullStreamsMillis != Long.MAX_VALUE;
+        }
     }
 
     /** The pending entries of the whole group: how many, and the oldest one's Redis time (or -1 when none). */
@@ -57,6 +70,9 @@ final class TelemetryStreams {
 
     /** Counting undelivered entries one by one is the fallback when Redis cannot tell the lag; it stops here. */
     static final int UNDELIVERED_COUNT_CAP = 10_000;
+
+    /** {@link #settle}'s answer when the oldest pending entry is not known. */
+    static final long PENDING_UNKNOWN = -2;
 
     private final UnifiedJedis redis;
     private final List<String> keys;
@@ -163,14 +179,17 @@ final class TelemetryStreams {
         return counted;
     }
 
-    /** Entries never delivered to any consumer of the group; waits up to {@code blockMillis} for one. */
+    /**
+     * Entries never delivered to any consumer of the group; waits up to {@code blockMillis} for one, not at all when
+     * it is 0 (for Redis, BLOCK 0 would mean forever).
+     */
     Read readNew(final int countPerStream, final int blockMillis) {
         final Map<byte[], StreamEntryID> from = new LinkedHashMap<>();
         for (final String key : keys) {
             from.put(key.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
-        return read(XReadGroupParams.xReadGroupParams().count(countPerStream).block(blockMillis), countPerStream,
-                from);
+        final XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(countPerStream);
+        return read(blockMillis > 0 ? params.block(blockMillis) : params, countPerStream, from);
     }
 
     private Read read(final XReadGroupParams params, final int countPerStream,
@@ -178,21 +197,25 @@ final class TelemetryStreams {
         final List<Map.Entry<byte[], List<StreamEntryBinary>>> reply =
                 redis.xreadGroupBinary(GROUP, consumer, params, from);
         if (reply == null) {
-            return new Read(List.of(), true);
+            return new Read(List.of(), true, Long.MAX_VALUE);
         }
         final List<Delivery> deliveries = new ArrayList<>();
-        boolean drained = true;
+        int fullStreams = 0;
+        long lastOfFullStreams = Long.MAX_VALUE;
         for (final Map.Entry<byte[], List<StreamEntryBinary>> stream : reply) {
             final String key = new String(stream.getKey(), StandardCharsets.UTF_8);
             final List<StreamEntryBinary> entries = stream.getValue() == null ? List.of() : stream.getValue();
             if (entries.size() >= countPerStream) {
-                drained = false;
+                fullStreams++;
+                // XREADGROUP returns a stream's entries in id order.
+                lastOfFullStreams = Math.min(lastOfFullStreams, entries.get(entries.size() - 1).getID().getTime());
             }
             for (final StreamEntryBinary entry : entries) {
                 deliveries.add(new Delivery(key, entry.getID(), entry.getFields()));
             }
         }
-        return new Read(deliveries, drained);
+        // A stream missing from the reply had nothing undelivered: Redis leaves such streams out.
+        return new Read(deliveries, fullStreams < from.size(), lastOfFullStreams);
     }
 
     /**
@@ -217,12 +240,16 @@ final class TelemetryStreams {
     }
 
     /**
-     * In one round trip: marks late readings, moves dead letters (with the reason and the original fields) and
-     * acknowledges every entry of the batch. The dead letter is added before the ack, so a crash in between repeats
-     * it rather than losing it.
+     * In one round trip: marks late readings, moves dead letters (with the reason and the original fields),
+     * acknowledges every entry of the batch and then asks for the oldest entry still pending in the group. The dead
+     * letter is added before the ack, so a crash in between repeats it rather than losing it.
+     *
+     * @return the Redis time of the oldest entry pending in the group after these acks, on any stream and for any
+     *         consumer; -1 when none is; {@link #PENDING_UNKNOWN} when Redis could not tell (the acks went through)
      */
-    void settle(final Map<String, List<StreamEntryID>> acks, final List<DeadLetter> deadLetters,
+    long settle(final Map<String, List<StreamEntryID>> acks, final List<DeadLetter> deadLetters,
                 final Map<String, Set<String>> lateMarks) {
+        final List<Response<StreamPendingSummary>> pending = new ArrayList<>(keys.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (final Map.Entry<String, Set<String>> marks : lateMarks.entrySet()) {
                 pipeline.sadd(marks.getKey(), marks.getValue().toArray(String[]::new));
@@ -235,9 +262,29 @@ final class TelemetryStreams {
                 replies.add(pipeline.xack(stream.getKey(), StreamLayout.CONSUMER_GROUP,
                         stream.getValue().toArray(StreamEntryID[]::new)));
             }
+            // After the acks, so that every entry delivered before them and not acknowledged since is counted.
+            for (final String key : keys) {
+                pending.add(pipeline.xpending(key, StreamLayout.CONSUMER_GROUP));
+            }
             pipeline.sync();
             replies.forEach(Response::get); // surfaces an error reply of any XACK
         }
+        try {
+            return oldestOf(pending);
+        } catch (final JedisDataException e) {
+            return PENDING_UNKNOWN; // e.g. a stream deleted meanwhile; the next read recreates it
+        }
+    }
+
+    private static long oldestOf(final List<Response<StreamPendingSummary>> replies) {
+        long oldest = -1;
+        for (final Response<StreamPendingSummary> reply : replies) {
+            final StreamPendingSummary summary = reply.get();
+            if (summary.getTotal() > 0 && summary.getMinId() != null) {
+                oldest = earlier(oldest, summary.getMinId().getTime());
+            }
+        }
+        return oldest;
     }
 
     static Map<byte[], byte[]> deadLetterFields(final DeadLetter dead) {

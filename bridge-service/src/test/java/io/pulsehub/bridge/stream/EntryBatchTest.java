@@ -36,7 +36,9 @@ class EntryBatchTest {
         final EntryBatch batch = EntryBatch.decode(List.of(good, badPayload, foreign, deleted), MAX);
 
         assertThat(batch.decoded()).extracting(EntryBatch.Decoded::deviceId).containsExactly("d1");
-        assertThat(batch.points()).hasSize(2);
+        assertThat(batch.pointCount()).isEqualTo(2);
+        assertThat(batch.lines()).isEqualTo("telemetry,device=d1 t=1.0 " + TS * 1_000_000L + "\n"
+                + "telemetry,device=d1 t=2.0 " + (TS * 1_000_000L + 2) + "\n");
         assertThat(batch.deadLetters()).extracting(DeadLetter::delivery).containsExactly(badPayload, foreign, deleted);
         assertThat(batch.deadLetters()).extracting(DeadLetter::reason).containsExactly(
                 "undecodable entry: metric 't' must be a number, not a string",
@@ -71,7 +73,8 @@ class EntryBatchTest {
         batch.refuse(batch.decoded().get(0), "InfluxDB refused the points: field type conflict");
 
         assertThat(batch.decoded()).isEmpty();
-        assertThat(batch.points()).isEmpty();
+        assertThat(batch.pointCount()).isZero();
+        assertThat(batch.lines()).isEmpty();
         assertThat(batch.deadLetters()).containsExactly(
                 new DeadLetter(delivery, "InfluxDB refused the points: field type conflict"));
         assertThat(batch.acks()).containsOnly(Map.entry("s:0", List.of(delivery.id())));

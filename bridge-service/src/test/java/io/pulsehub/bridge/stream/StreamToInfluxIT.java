@@ -1,8 +1,10 @@
 package io.pulsehub.bridge.stream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.pulsehub.bridge.BridgeApp;
 import io.pulsehub.bridge.InfluxNanos;
-import io.pulsehub.bridge.influx.TelemetryPoints;
 import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.Reading;
 import io.pulsehub.contract.StreamEntry;
@@ -10,17 +12,20 @@ import io.pulsehub.contract.StreamLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.influxdb.dto.Point;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadGroupParams;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +109,34 @@ class StreamToInfluxIT {
                 .toList();
     }
 
+    private static String pointForm(final String device, final Reading reading) {
+        final Point.Builder point = Point.measurement("telemetry").time(reading.timeNanos(), TimeUnit.NANOSECONDS)
+                .tag("device", device);
+        reading.metrics().forEach(point::addField);
+        return point.build().lineProtocol();
+    }
+
+    /** The value of every field of every point, parsed from InfluxDB's own text of it, so that -0 keeps its sign. */
+    private static List<Double> exactValues(final String device, final String field) throws IOException {
+        final List<Double> values = new ArrayList<>();
+        try (JsonParser json = new JsonFactory().createParser(servers.influx().queryJson(BridgeApp.DB,
+                "SELECT \"" + field + "\" FROM telemetry WHERE device = '" + device + "'"))) {
+            JsonToken token;
+            while ((token = json.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME && "values".equals(json.currentName())) {
+                    json.nextToken(); // the array of rows, each [time, value], in time order
+                    while (json.nextToken() == JsonToken.START_ARRAY) {
+                        json.nextToken();
+                        json.nextToken();
+                        values.add(Double.parseDouble(json.getText()));
+                        json.nextToken();
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
     private static long pendingOfGroup() {
         long pending = 0;
         for (int partition = 0; partition < LAYOUT.partitions(); partition++) {
@@ -143,6 +176,28 @@ class StreamToInfluxIT {
     }
 
     @Test
+    void floatsComeBackFromInfluxDbBitForBit() {
+        app = startApp("1s");
+        final long ts = System.currentTimeMillis() - 5_000;
+        final List<String> values = List.of("1e-300", "1.7976931348623157E308", "-0.0", "123456789.123456789", "3.0",
+                "4.9E-324", "2.2250738585072014E-308", "0.1", "-2.5e-7", "1e21", "9007199254740993", "-42");
+        final StringBuilder payload = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            payload.append(i == 0 ? "" : ",").append("{\"ts\":").append(ts + i).append(",\"v\":")
+                    .append(values.get(i)).append('}');
+        }
+        final List<Reading> readings = publish("floats-1", payload.append(']').toString());
+        final List<Long> expected = readings.stream().map(reading -> reading.metrics().get("v"))
+                .map(Double::doubleToRawLongBits).toList();
+        assertThat(readings.get(2).metrics().get("v")).isEqualTo(-0.0);
+
+        // Until the bridge created the database, the query fails.
+        await().atMost(PATIENCE).ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .untilAsserted(() -> assertThat(exactValues("floats-1", "v"))
+                .extracting(Double::doubleToRawLongBits).containsExactlyElementsOf(expected));
+    }
+
+    @Test
     void aRedeliveredEntryRewritesTheSamePointsAndFinishesOwnPendingFirst() {
         // A bridge that crashed after writing and before acknowledging: its entries are pending for its consumer
         // name, and their points are in InfluxDB already.
@@ -156,8 +211,9 @@ class StreamToInfluxIT {
                 XReadGroupParams.xReadGroupParams().count(100),
                 Map.of(LAYOUT.streamOf("redeliver-1"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         servers.influx().createDatabase(BridgeApp.DB);
-        servers.influx().write(BridgeApp.DB, readings.stream().map(reading -> TelemetryPoints.of("redeliver-1", reading)
-                .lineProtocol()).collect(Collectors.joining("\n")));
+        // Written the way bridges before the line protocol of their own did: influxdb-java's Point.
+        servers.influx().write(BridgeApp.DB, readings.stream().map(reading -> pointForm("redeliver-1", reading))
+                .collect(Collectors.joining("\n")));
         assertThat(points("redeliver-1")).hasSize(10);
         assertThat(servers.jedis().xpending(LAYOUT.streamOf("redeliver-1"), StreamLayout.CONSUMER_GROUP).getTotal())
                 .isEqualTo(5);

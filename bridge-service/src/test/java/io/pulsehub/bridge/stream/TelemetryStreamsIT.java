@@ -12,6 +12,8 @@ import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stream commands of the consumer against a real Redis: the group's lag (pending, undelivered, also where Redis
- * cannot count them, and the oldest), and reading its own pending entries with their delivery counts.
+ * cannot count them, and the oldest), reading its own pending entries with their delivery counts, and how far a read
+ * of new entries lets the ingest watermark go.
  */
 class TelemetryStreamsIT {
 
@@ -127,5 +130,62 @@ class TelemetryStreamsIT {
                 .containsExactly(new StreamEntryID(10_002, 0));
         jedis.xack(stream, StreamLayout.CONSUMER_GROUP, new StreamEntryID(10_002, 0), new StreamEntryID(10_003, 0));
         assertThat(streams.readOwnPending(100)).isEqualTo(new TelemetryStreams.OwnPending(List.of(), false));
+    }
+
+    @Test
+    void aReadThatLeavesEntriesBehindBoundsTheWatermarkByWhatItDeliveredAndWhatIsPending() {
+        // Database 1: its streams are this test's alone, while the other tests use the same keys in database 0.
+        try (RedisClient own = RedisClient.create(redis.url() + "/1")) {
+            final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
+            streams.ensureGroups();
+            for (final long[] id : new long[][]{{1_000, 0}, {1_000, 1}, {1_000, 2}, {2_000, 0}, {3_000, 0}}) {
+                own.xadd(FIRST, Map.of("d", "wm-1"), XAddParams.xAddParams().id(new StreamEntryID(id[0], id[1])));
+            }
+            own.xadd(SECOND, Map.of("d", "wm-2"), XAddParams.xAddParams().id(new StreamEntryID(1_500, 0)));
+            own.xreadGroup(StreamLayout.CONSUMER_GROUP, "other", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of(SECOND, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            own.xadd(SECOND, Map.of("d", "wm-2"), XAddParams.xAddParams().id(new StreamEntryID(2_500, 0)));
+
+            // Two of the three entries of millisecond 1000: the third one, not delivered, keeps 1000 itself out.
+            long readAt = RedisClock.millis(own);
+            TelemetryStreams.Read read = streams.readNew(2, 100);
+            assertThat(read.deliveries()).extracting(Delivery::id).containsExactly(new StreamEntryID(1_000, 0),
+                    new StreamEntryID(1_000, 1), new StreamEntryID(2_500, 0));
+            assertThat(read.drainedSome()).isTrue();
+            assertThat(read.lastOfFullStreamsMillis()).isEqualTo(1_000);
+            long oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            assertThat(oldestPending).isEqualTo(1_500);
+            assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(1_000)
+                    .isLessThanOrEqualTo(streams.lag().oldestUnwrittenMillis());
+
+            // Everything up to 2000 delivered and acknowledged by now, except another consumer's 1500.
+            readAt = RedisClock.millis(own);
+            read = streams.readNew(2, 100);
+            assertThat(read.deliveries()).extracting(Delivery::id).containsExactly(new StreamEntryID(1_000, 2),
+                    new StreamEntryID(2_000, 0));
+            assertThat(read.lastOfFullStreamsMillis()).isEqualTo(2_000);
+            oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(1_500)
+                    .isLessThanOrEqualTo(streams.lag().oldestUnwrittenMillis());
+
+            // Once that one is acknowledged too, a read that empties every stream covers everything before it.
+            own.xack(SECOND, StreamLayout.CONSUMER_GROUP, new StreamEntryID(1_500, 0));
+            readAt = RedisClock.millis(own);
+            read = streams.readNew(2, 100);
+            assertThat(read.deliveries()).extracting(Delivery::id).containsExactly(new StreamEntryID(3_000, 0));
+            assertThat(read.lastOfFullStreamsMillis()).isEqualTo(Long.MAX_VALUE);
+            oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            assertThat(oldestPending).isEqualTo(-1);
+            assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(readAt);
+            assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
+        }
+    }
+
+    private static Map<String, List<StreamEntryID>> acks(final TelemetryStreams.Read read) {
+        final Map<String, List<StreamEntryID>> acks = new LinkedHashMap<>();
+        for (final Delivery delivery : read.deliveries()) {
+            acks.computeIfAbsent(delivery.stream(), key -> new ArrayList<>()).add(delivery.id());
+        }
+        return acks;
     }
 }
