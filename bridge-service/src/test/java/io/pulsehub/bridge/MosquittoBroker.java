@@ -47,11 +47,19 @@ public final class MosquittoBroker implements AutoCloseable {
      * @throws IllegalStateException when mosquitto is not installed (with the install command), or did not start
      */
     public static MosquittoBroker start() {
+        return start(10);
+    }
+
+    /**
+     * @param receiveMaximum QoS 1 and 2 publishes the broker takes unacknowledged from one MQTT 5 client (its
+     *                       {@code max_inflight_messages}); 10 is what HiveMQ grants
+     */
+    public static MosquittoBroker start(final int receiveMaximum) {
         final Path executable = locate();
         IllegalStateException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try {
-                return launch(executable);
+                return launch(executable, receiveMaximum);
             } catch (final IllegalStateException e) {
                 last = e; // most likely another process took the free port first
             }
@@ -59,7 +67,7 @@ public final class MosquittoBroker implements AutoCloseable {
         throw last;
     }
 
-    private static MosquittoBroker launch(final Path executable) {
+    private static MosquittoBroker launch(final Path executable, final int receiveMaximum) {
         final int port = FreePorts.find();
         final Path directory;
         try {
@@ -68,6 +76,7 @@ public final class MosquittoBroker implements AutoCloseable {
                     "listener " + port + " 127.0.0.1",
                     "allow_anonymous true",
                     "persistence false",
+                    "max_inflight_messages " + receiveMaximum,
                     "log_dest stdout",
                     ""), StandardCharsets.UTF_8);
         } catch (final IOException e) {

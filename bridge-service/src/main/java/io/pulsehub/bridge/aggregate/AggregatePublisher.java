@@ -2,6 +2,8 @@ package io.pulsehub.bridge.aggregate;
 
 import io.pulsehub.contract.Aggregate;
 
+import java.util.List;
+
 /** Delivers a closed window to the subscribers of {@code aggregates/{device}/{window}}. */
 public interface AggregatePublisher {
 
@@ -13,6 +15,19 @@ public interface AggregatePublisher {
      * @throws AggregatePublishException when the broker is unreachable or refused it; the window is retried later
      */
     void publish(Aggregate aggregate, boolean retain) throws AggregatePublishException;
+
+    /**
+     * Publishes a closed window's aggregates, each retained; returns once the broker has every one. An implementation
+     * may have several in flight at once, so that a window of many devices is not one round trip per device.
+     *
+     * @throws AggregatePublishException when one of them failed; some of the others may have been published, which
+     *                                   closing the window again repeats harmlessly (retained, same payload)
+     */
+    default void publishAll(final List<Aggregate> aggregates) throws AggregatePublishException {
+        for (final Aggregate aggregate : aggregates) {
+            publish(aggregate, true);
+        }
+    }
 
     /** Whether publishing can currently work, for /health. */
     boolean isConnected();

@@ -36,9 +36,9 @@ final class WindowCloser {
         final List<Aggregate> aggregates = AggregateRows.fromWindowQuery(
                 store.query(AggregateRows.windowQuery(start, start + window.millis(), null)), window, start, 0);
         final long queried = System.nanoTime();
+        publisher.publishAll(aggregates);
         final List<Point> points = new ArrayList<>(aggregates.size());
         for (final Aggregate aggregate : aggregates) {
-            publisher.publish(aggregate, true);
             meters.aggregatePublished(false);
             points.add(AggregatePoints.of(aggregate, window));
         }

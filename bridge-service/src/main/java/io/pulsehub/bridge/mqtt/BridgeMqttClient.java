@@ -13,8 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +46,22 @@ class BridgeMqttClient {
         }
     }
 
+    /** One message to publish. */
+    record Message(String topic, byte[] payload, int qos, boolean retain) {
+    }
+
+    private record Sent(String topic, IMqttToken token) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(BridgeMqttClient.class);
+    /**
+     * Publishes unacknowledged at a time on this connection, whoever sends them (aggregates, commands). The broker
+     * takes at most its Receive Maximum (HiveMQ: 10) from a client, and Paho refuses a publish beyond it outright
+     * (32202), so a publish waits for a slot instead.
+     */
+    static final int IN_FLIGHT = 9;
+    /** Publishes one {@link #publishAll} keeps unacknowledged; the rest of {@link #IN_FLIGHT} is left to commands. */
+    static final int WINDOW = 8;
     private static final long COMPLETION_TIMEOUT_MILLIS = 10_000;
     private static final long CONNECT_RETRY_MILLIS = 1_000;
     /** MQTT 5 reason codes from 0x80 on are failures (e.g. 0x87 not authorized). */
@@ -56,6 +75,7 @@ class BridgeMqttClient {
         thread.setDaemon(true);
         return thread;
     });
+    private final Semaphore slots = new Semaphore(IN_FLIGHT);
     private volatile boolean everConnected;
     private volatile boolean warnedOnce;
 
@@ -97,27 +117,79 @@ class BridgeMqttClient {
     /** Returns once the broker acknowledged the message (QoS 1 and 2) or it was sent (QoS 0). */
     void publish(final String topic, final byte[] payload, final int qos, final boolean retain)
             throws PublishFailure {
+        publishAll(List.of(new Message(topic, payload, qos, retain)));
+    }
+
+    /**
+     * Sends the messages in order with up to {@link #WINDOW} unacknowledged at a time and returns once the broker
+     * acknowledged every one; the first failure ends it (what was sent before may have arrived).
+     */
+    void publishAll(final List<Message> messages) throws PublishFailure {
         if (!client.isConnected()) {
             throw new PublishFailure("not connected to the MQTT broker at " + url, true, null);
         }
+        final Deque<Sent> window = new ArrayDeque<>(WINDOW);
         try {
-            final IMqttToken token = client.publish(topic, payload, qos, retain);
-            token.waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
-            if (token.getException() != null) {
-                throw new PublishFailure("publish to " + topic + " failed: " + token.getException().getMessage(),
-                        true, token.getException());
-            }
-            final int[] reasonCodes = token.getReasonCodes();
-            if (reasonCodes != null) {
-                for (final int reasonCode : reasonCodes) {
-                    if (reasonCode >= FIRST_FAILURE_REASON) {
-                        throw new PublishFailure("broker refused the publish to " + topic + " with reason code 0x"
-                                + Integer.toHexString(reasonCode), false, null);
-                    }
+            for (final Message message : messages) {
+                if (window.size() == WINDOW) {
+                    awaitAcknowledged(window.removeFirst());
+                }
+                takeSlot(message.topic());
+                try {
+                    window.addLast(new Sent(message.topic(),
+                            client.publish(message.topic(), message.payload(), message.qos(), message.retain())));
+                } catch (final MqttException e) {
+                    slots.release();
+                    throw new PublishFailure("publish to " + message.topic() + " failed: " + e.getMessage(), true, e);
                 }
             }
+            while (!window.isEmpty()) {
+                awaitAcknowledged(window.removeFirst());
+            }
+        } finally {
+            // After a failure the rest is abandoned; each of them gives its slot back.
+            slots.release(window.size());
+        }
+    }
+
+    private void takeSlot(final String topic) throws PublishFailure {
+        try {
+            if (!slots.tryAcquire(COMPLETION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new PublishFailure("publish to " + topic + " not sent: " + IN_FLIGHT
+                        + " publishes unacknowledged for " + COMPLETION_TIMEOUT_MILLIS + " ms", true, null);
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishFailure("publish to " + topic + " interrupted", true, e);
+        }
+    }
+
+    private void awaitAcknowledged(final Sent sent) throws PublishFailure {
+        try {
+            awaitOutcome(sent);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static void awaitOutcome(final Sent sent) throws PublishFailure {
+        try {
+            sent.token().waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
         } catch (final MqttException e) {
-            throw new PublishFailure("publish to " + topic + " failed: " + e.getMessage(), true, e);
+            throw new PublishFailure("publish to " + sent.topic() + " failed: " + e.getMessage(), true, e);
+        }
+        if (sent.token().getException() != null) {
+            throw new PublishFailure("publish to " + sent.topic() + " failed: "
+                    + sent.token().getException().getMessage(), true, sent.token().getException());
+        }
+        final int[] reasonCodes = sent.token().getReasonCodes();
+        if (reasonCodes != null) {
+            for (final int reasonCode : reasonCodes) {
+                if (reasonCode >= FIRST_FAILURE_REASON) {
+                    throw new PublishFailure("broker refused the publish to " + sent.topic()
+                            + " with reason code 0x" + Integer.toHexString(reasonCode), false, null);
+                }
+            }
         }
     }
 
