@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bridge's one MQTT connection (Paho, MQTT 5) under its service identity, shared by the aggregates and the device
@@ -62,6 +64,7 @@ class BridgeMqttClient {
     static final int IN_FLIGHT = 9;
     /** Publishes one {@link #publishAll} keeps unacknowledged; the rest of {@link #IN_FLIGHT} is left to commands. */
     static final int WINDOW = 8;
+    private static final long IN_FLIGHT_RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long COMPLETION_TIMEOUT_MILLIS = 10_000;
     private static final long CONNECT_RETRY_MILLIS = 1_000;
     /** MQTT 5 reason codes from 0x80 on are failures (e.g. 0x87 not authorized). */
@@ -136,11 +139,10 @@ class BridgeMqttClient {
                 }
                 takeSlot(message.topic());
                 try {
-                    window.addLast(new Sent(message.topic(),
-                            client.publish(message.topic(), message.payload(), message.qos(), message.retain())));
-                } catch (final MqttException e) {
+                    window.addLast(new Sent(message.topic(), send(message)));
+                } catch (final PublishFailure e) {
                     slots.release();
-                    throw new PublishFailure("publish to " + message.topic() + " failed: " + e.getMessage(), true, e);
+                    throw e;
                 }
             }
             while (!window.isEmpty()) {
@@ -149,6 +151,27 @@ class BridgeMqttClient {
         } finally {
             // After a failure the rest is abandoned; each of them gives its slot back.
             slots.release(window.size());
+        }
+    }
+
+    /**
+     * Paho completes a QoS 1 publish's token before it counts the publish out of flight (that waits for its callback
+     * thread), so a slot freed by a completed token can still meet "too many publishes in progress" (32202) for a
+     * moment; the slots keep that rare, this waits it out.
+     */
+    private IMqttToken send(final Message message) throws PublishFailure {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMPLETION_TIMEOUT_MILLIS);
+        while (true) {
+            try {
+                return client.publish(message.topic(), message.payload(), message.qos(), message.retain());
+            } catch (final MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+                        || System.nanoTime() > deadline) {
+                    throw new PublishFailure("publish to " + message.topic() + " failed: " + e.getMessage(), true,
+                            e);
+                }
+                LockSupport.parkNanos(IN_FLIGHT_RECHECK_NANOS);
+            }
         }
     }
 
