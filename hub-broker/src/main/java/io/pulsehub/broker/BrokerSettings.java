@@ -164,31 +164,27 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
 
     private static int positive(final Map<String, String> env, final String name, final int fallback, final int max,
                                 final List<String> defaults) {
+        return number(env, name, fallback, max, "a whole number", defaults);
+    }
+
+    static int port(final Map<String, String> env, final String name, final int fallback,
+                    final List<String> defaults) {
+        return number(env, name, fallback, 65535, "a port number", defaults);
+    }
+
+    /** A whole number from 1 to {@code max}; the refusal names the variable and what it must be. */
+    private static int number(final Map<String, String> env, final String name, final int fallback, final int max,
+                              final String what, final List<String> defaults) {
         final String text = value(env, name, Integer.toString(fallback), defaults);
         final int number;
         try {
             number = Integer.parseInt(text);
         } catch (final NumberFormatException e) {
-            throw new BrokerStartupException(name + " must be a whole number 1-" + max + ", got '" + text + "'");
+            throw new BrokerStartupException(name + " must be " + what + " 1-" + max + ", got '" + text + "'");
         }
         if (number < 1 || number > max) {
-            throw new BrokerStartupException(name + " must be a whole number 1-" + max + ", got " + number);
+            throw new BrokerStartupException(name + " must be " + what + " 1-" + max + ", got " + number);
         }
         return number;
-    }
-
-    static int port(final Map<String, String> env, final String name, final int fallback,
-                            final List<String> defaults) {
-        final String text = value(env, name, Integer.toString(fallback), defaults);
-        final int port;
-        try {
-            port = Integer.parseInt(text);
-        } catch (final NumberFormatException e) {
-            throw new BrokerStartupException(name + " must be a port number 1-65535, got '" + text + "'");
-        }
-        if (port < 1 || port > 65535) {
-            throw new BrokerStartupException(name + " must be a port number 1-65535, got " + port);
-        }
-        return port;
     }
 }
