@@ -114,7 +114,7 @@ final class FullHubTarget implements Target {
         bridgeEnv.put("HUB_SERVICE_TOKEN", serviceToken);
         bridgeEnv.put("HUB_ADMIN_TOKEN", adminToken);
         bridgeEnv.put("HUB_BRIDGE_CONSUMER", "bench");
-        final Launched bridge = launch("bridge", jars.java(withProfile(jars.jvmOptions(), profile,
+        final Launched bridge = launch("bridge", jars.java(withProfile(jars.bridgeJvmOptions(), profile,
                 dir.resolve("bridge.jfr")), jars.bridge()), bridgeEnv, dir);
         final HttpClient http = HttpClient.newHttpClient();
         final URI health = URI.create("http://" + Net.LOOPBACK + ":" + httpPort + "/health");

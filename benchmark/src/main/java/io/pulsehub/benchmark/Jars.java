@@ -65,9 +65,22 @@ record Jars(Path root, List<String> jvmOptions) {
         return require(root.resolve("hivemq-extension/target/extensions"));
     }
 
+    /**
+     * What {@code ./hub up} runs the broker and the bridge with when {@code HUB_JAVA_OPTS} is not set: the targets
+     * are measured as they are run. Both HiveMQ targets get it, so the bare baseline runs the same JVM.
+     */
+    static final List<String> HUB_JVM_OPTIONS = List.of("-XX:+UseZGC");
+
     /** The broker's heap is the one the "10,000 devices within a 1 GB heap" refers to. */
     List<String> brokerJvmOptions() {
         final List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+        options.addAll(HUB_JVM_OPTIONS);
+        options.addAll(jvmOptions);
+        return options;
+    }
+
+    List<String> bridgeJvmOptions() {
+        final List<String> options = new ArrayList<>(HUB_JVM_OPTIONS);
         options.addAll(jvmOptions);
         return options;
     }

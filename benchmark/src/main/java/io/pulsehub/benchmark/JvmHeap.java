@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 /** Live heap of a running JVM: a full GC with jcmd, then the used heap it reports. */
 final class JvmHeap {
 
+    /** G1 and the other generational collectors: "garbage-first heap   total 1048576K, used 37654K". */
     private static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    /** ZGC: "ZHeap           used 50M, capacity 378M, max capacity 1024M". */
+    private static final Pattern Z_USED = Pattern.compile("ZHeap\\s+used (\\d+)M");
 
     private JvmHeap() {
     }
@@ -31,7 +34,11 @@ final class JvmHeap {
 
     static long usedKb(final String heapInfo) {
         final Matcher matcher = USED.matcher(heapInfo);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+        if (matcher.find()) {
+            return Long.parseLong(matcher.group(1));
+        }
+        final Matcher z = Z_USED.matcher(heapInfo);
+        return z.find() ? Long.parseLong(z.group(1)) * 1024 : -1;
     }
 
     private static String jcmd(final long pid, final String command) throws IOException, InterruptedException {

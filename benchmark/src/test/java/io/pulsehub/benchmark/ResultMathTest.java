@@ -100,6 +100,8 @@ class ResultMathTest {
     void jcmdHeapInfoGivesTheUsedHeap() {
         assertThat(JvmHeap.usedKb("12345:\n garbage-first heap   total 1048576K, used 204800K [0x00000000c0000000, "
                 + "0x0000000100000000)\n  region size 1024K")).isEqualTo(204_800);
+        assertThat(JvmHeap.usedKb("9015:\n ZHeap           used 50M, capacity 378M, max capacity 1024M\n"
+                + " Metaspace       used 8942K, committed 9088K, reserved 1114112K")).isEqualTo(50 * 1024);
         assertThat(JvmHeap.usedKb("no such process")).isEqualTo(-1);
     }
 
