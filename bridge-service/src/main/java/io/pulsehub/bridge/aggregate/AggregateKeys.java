@@ -19,6 +19,14 @@ public final class AggregateKeys {
         return PREFIX + "late:" + window.name();
     }
 
+    /**
+     * Set of the bridge instances ({@link WindowTallies#writerId}) that wrote readings of the window starting at
+     * {@code start}; expires a while after the window's close.
+     */
+    static String writers(final AggregateWindow window, final long start) {
+        return PREFIX + "writers:" + window.name() + ":" + start;
+    }
+
     static String lateMember(final long start, final String deviceId) {
         return start + ":" + deviceId;
     }

@@ -6,6 +6,7 @@ import io.pulsehub.contract.MetricSummary;
 import org.influxdb.dto.QueryResult;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +26,28 @@ final class AggregateRows {
     private AggregateRows() {
     }
 
-    /** @param deviceId only this device, or {@code null} for all */
-    static String windowQuery(final long start, final long end, final String deviceId) {
-        return "SELECT count(*),sum(*),min(*),max(*),mean(*),last(*) FROM " + TelemetryPoints.MEASUREMENT
-                + " WHERE time >= " + start + "ms AND time < " + end + "ms"
-                + (deviceId == null ? "" : " AND " + TelemetryPoints.DEVICE_TAG + " = '" + deviceId + "'")
-                + " GROUP BY " + TelemetryPoints.DEVICE_TAG;
+    /** Every device's statistics over the window. */
+    static String windowQuery(final long start, final long end) {
+        return windowQuery(start, end, List.of());
+    }
+
+    /**
+     * @param deviceIds only these devices, or all when empty; device ids carry no quote (see the contract's
+     *                  identifiers)
+     */
+    static String windowQuery(final long start, final long end, final Collection<String> deviceIds) {
+        final StringBuilder query = new StringBuilder("SELECT count(*),sum(*),min(*),max(*),mean(*),last(*) FROM ")
+                .append(TelemetryPoints.MEASUREMENT)
+                .append(" WHERE time >= ").append(start).append("ms AND time < ").append(end).append("ms");
+        String separator = " AND (";
+        for (final String deviceId : deviceIds) {
+            query.append(separator).append(TelemetryPoints.DEVICE_TAG).append(" = '").append(deviceId).append('\'');
+            separator = " OR ";
+        }
+        if (!deviceIds.isEmpty()) {
+            query.append(')');
+        }
+        return query.append(" GROUP BY ").append(TelemetryPoints.DEVICE_TAG).toString();
     }
 
     /** The stored aggregate of one device and window; device ids carry no quote (see the contract's identifiers). */

@@ -40,6 +40,7 @@ class AggregationLoop implements Runnable {
     private final UnifiedJedis redis;
     private final WindowProgress progress;
     private final WindowCloser closer;
+    private final WindowTallies tallies;
     private final IngestWatermark watermark;
     private final List<AggregateWindow> windows;
     private final long latenessMillis;
@@ -52,10 +53,12 @@ class AggregationLoop implements Runnable {
     private long nextCloseAt = Long.MAX_VALUE;
 
     AggregationLoop(final UnifiedJedis redis, final TelemetryStore store, final AggregatePublisher publisher,
-                    final IngestWatermark watermark, final PipelineMeters meters, final BridgeConfig config) {
+                    final IngestWatermark watermark, final WindowTallies tallies, final PipelineMeters meters,
+                    final BridgeConfig config) {
         this.redis = redis;
         this.progress = new WindowProgress(redis);
-        this.closer = new WindowCloser(store, publisher, meters);
+        this.tallies = tallies;
+        this.closer = new WindowCloser(store, publisher, meters, tallies, progress);
         this.watermark = watermark;
         this.windows = config.windows();
         this.latenessMillis = config.latenessMillis();
@@ -134,6 +137,8 @@ class AggregationLoop implements Runnable {
         }
         nextCloseAt = Long.MAX_VALUE;
         if (!lead) {
+            // The leader closes the windows from its own tallies or by query; these would only pile up.
+            tallies.forgetClosable(watermark.millis());
             return;
         }
         final long now = RedisClock.millis(redis);
@@ -150,6 +155,7 @@ class AggregationLoop implements Runnable {
             final List<Aggregate> published = closer.close(window, closedEnd);
             closedEnd += window.millis();
             progress.advance(window, closedEnd);
+            tallies.forget(window, closedEnd);
             if (log.isDebugEnabled()) {
                 // Local clock against Redis times: close enough to see where a window's latency comes from.
                 log.debug("Closed window {} ending {}: {} device aggregates; started {} ms after it could close, took "
@@ -157,6 +163,8 @@ class AggregationLoop implements Runnable {
                         started - (closedEnd + latenessMillis), System.currentTimeMillis() - started);
             }
         }
+        // Also what another leader closed before this instance took over.
+        tallies.forget(window, closedEnd);
         nextCloseAt = Math.min(nextCloseAt, closedEnd + window.millis() + latenessMillis);
     }
 

@@ -4,8 +4,12 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import java.util.List;
+import java.util.Set;
 
-/** The aggregation's state in Redis: how far each window length is closed, the late marks, and who leads. */
+/**
+ * The aggregation's state in Redis: how far each window length is closed, the late marks, who wrote to a window, and
+ * who leads.
+ */
 final class WindowProgress {
 
     private static final String ADVANCE = """
@@ -49,6 +53,12 @@ final class WindowProgress {
 
     void resign(final String holder) {
         redis.eval(RESIGN, List.of(AggregateKeys.LEADER), List.of(holder));
+    }
+
+    /** The instances that wrote readings of the window ({@link AggregateKeys#writers}); empty when none did. */
+    Set<String> writers(final AggregateWindow window, final long start) {
+        final Set<String> writers = redis.smembers(AggregateKeys.writers(window, start));
+        return writers == null ? Set.of() : writers;
     }
 
     List<String> lateMarks(final AggregateWindow window, final int limit) {

@@ -44,6 +44,8 @@ public class PipelineMeters {
     private final Counter writeRefused;
     private final Counter aggregatesPublished;
     private final Counter aggregateCorrections;
+    private final Counter windowsClosedFromTallies;
+    private final Counter windowsClosedByQuery;
     private final Counter commandsPublished;
     private final Counter revocationsPublished;
     private final Timer writeLatency;
@@ -71,6 +73,14 @@ public class PipelineMeters {
                 .description("Window aggregates published over MQTT").register(registry);
         aggregateCorrections = Counter.builder(PREFIX + "aggregates.published").tag("revision", "correction")
                 .description("Window aggregates published over MQTT").register(registry);
+        windowsClosedFromTallies = Counter.builder(PREFIX + "windows.closed").tag("statistics", "kept")
+                .description("Aggregate windows closed, by where their statistics came from: kept while writing, "
+                        + "or queried from InfluxDB (another writer, a restart, readings out of time order)")
+                .register(registry);
+        windowsClosedByQuery = Counter.builder(PREFIX + "windows.closed").tag("statistics", "queried")
+                .description("Aggregate windows closed, by where their statistics came from: kept while writing, "
+                        + "or queried from InfluxDB (another writer, a restart, readings out of time order)")
+                .register(registry);
         commandsPublished = Counter.builder(PREFIX + "commands.published")
                 .description("Device commands the broker accepted from the HTTP API").register(registry);
         revocationsPublished = Counter.builder(PREFIX + "revocations.published")
@@ -127,6 +137,11 @@ public class PipelineMeters {
 
     public void aggregatePublished(final boolean correction) {
         (correction ? aggregateCorrections : aggregatesPublished).increment();
+    }
+
+    /** @param kept whether the statistics were kept while writing rather than queried from InfluxDB */
+    public void windowClosed(final boolean kept) {
+        (kept ? windowsClosedFromTallies : windowsClosedByQuery).increment();
     }
 
     public void commandPublished() {

@@ -1,6 +1,7 @@
 package io.pulsehub.bridge.stream;
 
 import io.pulsehub.bridge.aggregate.LateReadings;
+import io.pulsehub.bridge.aggregate.WindowTallies;
 import io.pulsehub.bridge.influx.TelemetryPoints;
 import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.Reading;
@@ -126,11 +127,21 @@ final class EntryBatch {
         return acks;
     }
 
-    Map<String, Set<String>> lateMarks(final LateReadings lateReadings) {
-        final Map<String, Set<String>> marks = new HashMap<>();
+    /** The late marks of the written readings, and this instance as a writer of their windows. */
+    SetMarks marks(final LateReadings lateReadings, final WindowTallies tallies) {
+        final Map<String, Set<String>> members = new HashMap<>();
+        final Map<String, Long> expiryMillis = new HashMap<>();
         for (final Decoded entry : decoded) {
-            lateReadings.collect(entry.deviceId(), entry.readings(), entry.delivery().id().getTime(), marks);
+            lateReadings.collect(entry.deviceId(), entry.readings(), entry.delivery().id().getTime(), members);
+            tallies.collectWriterMarks(entry.readings(), members, expiryMillis);
         }
-        return marks;
+        return new SetMarks(members, expiryMillis);
+    }
+
+    /** Counts the written readings into the windows' tallies; before the batch is acknowledged. */
+    void tally(final WindowTallies tallies) {
+        for (final Decoded entry : decoded) {
+            tallies.add(entry.deviceId(), entry.readings());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.pulsehub.bridge.stream;
 
 import io.micronaut.context.annotation.Context;
 import io.pulsehub.bridge.aggregate.LateReadings;
+import io.pulsehub.bridge.aggregate.WindowTallies;
 import io.pulsehub.bridge.config.BridgeConfig;
 import io.pulsehub.bridge.influx.TelemetryStore;
 import io.pulsehub.bridge.metrics.PipelineMeters;
@@ -53,6 +54,7 @@ class TelemetryConsumer implements Runnable {
     private final TelemetryStore store;
     private final IngestWatermark watermark;
     private final LateReadings lateReadings;
+    private final WindowTallies tallies;
     private final PipelineMeters meters;
     private final int batchSize;
     private final int maxDeliveries;
@@ -73,12 +75,13 @@ class TelemetryConsumer implements Runnable {
     private long nextTrimAt;
 
     TelemetryConsumer(final UnifiedJedis redis, final TelemetryStore store, final IngestWatermark watermark,
-                      final PipelineMeters meters, final BridgeConfig config) {
+                      final WindowTallies tallies, final PipelineMeters meters, final BridgeConfig config) {
         this.streams = new TelemetryStreams(redis, config.streams(), config.consumerName());
         this.store = store;
         this.watermark = watermark;
         this.meters = meters;
         this.lateReadings = new LateReadings(config.windows(), config.latenessMillis());
+        this.tallies = tallies;
         this.batchSize = config.batchSize();
         this.maxDeliveries = config.maxDeliveries();
         this.claimIdleMillis = config.claimIdleMillis();
@@ -252,17 +255,20 @@ class TelemetryConsumer implements Runnable {
     }
 
     /**
-     * Acknowledges a batch whose points InfluxDB accepted, with its dead letters and late marks.
+     * Counts a batch whose points InfluxDB accepted into the windows' tallies and acknowledges it, with its dead
+     * letters and marks.
      *
      * @return the oldest entry pending in the group once the batch was acknowledged ({@link TelemetryStreams#settle}),
      *         or {@link #STOPPED} when stopping left the batch unacknowledged
      */
     private long settle(final EntryBatch batch) throws InterruptedException {
+        // Before the acks: a window closes on the watermark they move, and must find these readings counted.
+        batch.tally(tallies);
+        final SetMarks marks = batch.marks(lateReadings, tallies);
         final Backoff backoff = new Backoff();
         while (true) {
             try {
-                final long oldestPending =
-                        streams.settle(batch.acks(), batch.deadLetters(), batch.lateMarks(lateReadings));
+                final long oldestPending = streams.settle(batch.acks(), batch.deadLetters(), marks);
                 meters.settled(batch.size(), batch.deadLetters().size());
                 if (!batch.deadLetters().isEmpty()) {
                     batch.deadLetters().forEach(dead -> log.warn("Entry {} of {} moved to {}: {}",

@@ -240,7 +240,7 @@ final class TelemetryStreams {
     }
 
     /**
-     * In one round trip: marks late readings, moves dead letters (with the reason and the original fields),
+     * In one round trip: marks late readings and the windows written to, moves dead letters (with the reason and the original fields),
      * acknowledges every entry of the batch and then asks for the oldest entry still pending in the group. The dead
      * letter is added before the ack, so a crash in between repeats it rather than losing it.
      *
@@ -248,11 +248,15 @@ final class TelemetryStreams {
      *         consumer; -1 when none is; {@link #PENDING_UNKNOWN} when Redis could not tell (the acks went through)
      */
     long settle(final Map<String, List<StreamEntryID>> acks, final List<DeadLetter> deadLetters,
-                final Map<String, Set<String>> lateMarks) {
+                final SetMarks marks) {
         final List<Response<StreamPendingSummary>> pending = new ArrayList<>(keys.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (final Map.Entry<String, Set<String>> marks : lateMarks.entrySet()) {
-                pipeline.sadd(marks.getKey(), marks.getValue().toArray(String[]::new));
+            for (final Map.Entry<String, Set<String>> set : marks.members().entrySet()) {
+                pipeline.sadd(set.getKey(), set.getValue().toArray(String[]::new));
+                final Long expiry = marks.expiryMillis().get(set.getKey());
+                if (expiry != null) {
+                    pipeline.pexpire(set.getKey(), expiry);
+                }
             }
             for (final DeadLetter dead : deadLetters) {
                 pipeline.xadd(DEAD_LETTERS, XAddParams.xAddParams(), deadLetterFields(dead));

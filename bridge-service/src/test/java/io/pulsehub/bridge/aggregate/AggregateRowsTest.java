@@ -79,13 +79,16 @@ class AggregateRowsTest {
     }
 
     @Test
-    void queriesOneWindowForAllDevicesOrOne() {
-        assertThat(AggregateRows.windowQuery(1000, 2000, null)).isEqualTo(
+    void queriesOneWindowForAllDevicesOrSome() {
+        assertThat(AggregateRows.windowQuery(1000, 2000)).isEqualTo(
                 "SELECT count(*),sum(*),min(*),max(*),mean(*),last(*) FROM telemetry"
                         + " WHERE time >= 1000ms AND time < 2000ms GROUP BY device");
-        assertThat(AggregateRows.windowQuery(1000, 2000, "d-1.x")).isEqualTo(
+        assertThat(AggregateRows.windowQuery(1000, 2000, List.of("d-1.x"))).isEqualTo(
                 "SELECT count(*),sum(*),min(*),max(*),mean(*),last(*) FROM telemetry"
-                        + " WHERE time >= 1000ms AND time < 2000ms AND device = 'd-1.x' GROUP BY device");
+                        + " WHERE time >= 1000ms AND time < 2000ms AND (device = 'd-1.x') GROUP BY device");
+        assertThat(AggregateRows.windowQuery(1000, 2000, List.of("a", "b"))).isEqualTo(
+                "SELECT count(*),sum(*),min(*),max(*),mean(*),last(*) FROM telemetry"
+                        + " WHERE time >= 1000ms AND time < 2000ms AND (device = 'a' OR device = 'b') GROUP BY device");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.pulsehub.bridge.aggregate;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pulsehub.bridge.BridgeApp;
+import io.pulsehub.bridge.influx.TelemetryStore;
 import io.pulsehub.contract.Aggregate;
 import io.pulsehub.contract.MetricSummary;
 import io.pulsehub.contract.StreamEntry;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -225,5 +229,100 @@ class AggregatesIT {
         } finally {
             published.setDown(false);
         }
+    }
+
+    private static double windowsClosed(final String statistics) {
+        final Counter counter = app.bean(MeterRegistry.class).find("pulsehub.bridge.windows.closed")
+                .tag("statistics", statistics).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** What InfluxDB's query of the raw points gives for one device's window, the way closing by query reads it. */
+    private static Map<String, MetricSummary> queried(final AggregateWindow window, final String device,
+                                                      final long start) {
+        return AggregateRows.fromWindowQuery(app.bean(TelemetryStore.class).query(
+                        AggregateRows.windowQuery(start, start + window.millis(), List.of(device))), window, start, 0)
+                .get(0).metrics();
+    }
+
+    private static Aggregate publishedWindow(final String device, final AggregateWindow window, final long start) {
+        return published.publishedFor(device).stream()
+                .filter(a -> a.window().equals(window.name()) && a.start() == start).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aWindowClosedFromWhatTheBridgeKeptEqualsTheQueryOfItsRawPointsBitForBit() {
+        final long seed = System.nanoTime();
+        System.out.println("AggregatesIT random readings, seed " + seed);
+        final Random random = new Random(seed);
+        // The window after next: all of it is appended long before it can close, so none of it is late.
+        final long start = nextWindowStart() + 2_000;
+        final double keptBefore = windowsClosed("kept");
+        final List<String> devices = List.of("exact-1", "exact-2", "exact-3");
+        for (int i = 0; i < 60; i++) {
+            for (final String device : devices) {
+                // Values with long fractions, so that the order of the additions shows in the sums' last bits.
+                publish(device, "{\"ts\":" + (start + i * 30 + 1) + ",\"t\":" + (random.nextDouble() * 200 - 100)
+                        + ",\"h\":" + random.nextGaussian() * 1e6 + "}");
+            }
+        }
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            for (final String device : devices) {
+                assertThat(published.publishedFor(device)).extracting(Aggregate::window, Aggregate::start)
+                        .contains(Tuple.tuple("2s", start), Tuple.tuple("1s", start), Tuple.tuple("1s", start + 1_000));
+            }
+        });
+
+        for (final String device : devices) {
+            for (final AggregateWindow window : List.of(SECOND, TWO_SECONDS)) {
+                for (long windowStart = start; windowStart < start + 2_000; windowStart += window.millis()) {
+                    final Aggregate aggregate = publishedWindow(device, window, windowStart);
+                    assertThat(aggregate.metrics()).as(device + " " + window.name() + " " + windowStart)
+                            .isEqualTo(queried(window, device, windowStart));
+                    assertThat(stored(window, device, windowStart)).isEqualTo(aggregate.metrics());
+                }
+            }
+        }
+        assertThat(publishedWindow("exact-1", TWO_SECONDS, start).metrics().get("t").count()).isEqualTo(60);
+        assertThat(windowsClosed("kept") - keptBefore).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aDeviceWhoseReadingsComeOutOfTimeOrderGetsItsAggregateFromTheQuery() {
+        final long start = nextWindowStart() + 2_000;
+        publish("order-1", "{\"ts\":" + (start + 500) + ",\"v\":1}");
+        publish("order-1", "{\"ts\":" + (start + 100) + ",\"v\":2}"); // a buffered reading, sent after
+        publish("order-1", "{\"ts\":" + (start + 100) + ",\"v\":3}"); // the same time again: InfluxDB keeps one
+        publish("order-2", "{\"ts\":" + (start + 200) + ",\"v\":4}");
+
+        await().atMost(PATIENCE).until(() -> published.publishedFor("order-1").stream()
+                .anyMatch(a -> a.window().equals("1s") && a.start() == start));
+
+        assertThat(publishedWindow("order-1", SECOND, start).metrics())
+                .isEqualTo(Map.of("v", new MetricSummary(2, 4, 1, 3, 2, 1)))
+                .isEqualTo(fromRawPoints("order-1", start, start + 1_000));
+        assertThat(publishedWindow("order-2", SECOND, start).metrics())
+                .isEqualTo(Map.of("v", new MetricSummary(1, 4, 4, 4, 4, 4)));
+    }
+
+    @Test
+    void aWindowAnotherInstanceWroteToIsClosedByQueryingInfluxDb() {
+        final long start = nextWindowStart() + 2_000;
+        final double queriedBefore = windowsClosed("queried");
+        // Another bridge instance wrote a reading of this window (it is in InfluxDB) and said so in Redis.
+        for (final AggregateWindow window : List.of(SECOND, TWO_SECONDS)) {
+            servers.jedis().sadd("pulsehub:aggregates:writers:" + window.name() + ":" + start, "bridge-2/other");
+        }
+        servers.influx().write(BridgeApp.DB, "telemetry,device=shared-1 v=5 " + (start + 100) * 1_000_000L);
+        publish("shared-1", "{\"ts\":" + (start + 500) + ",\"v\":1}");
+
+        await().atMost(PATIENCE).until(() -> published.publishedFor("shared-1").stream()
+                .anyMatch(a -> a.window().equals("2s") && a.start() == start));
+
+        final Map<String, MetricSummary> both = Map.of("v", new MetricSummary(2, 6, 1, 5, 3, 1));
+        assertThat(publishedWindow("shared-1", SECOND, start).metrics()).isEqualTo(both);
+        assertThat(publishedWindow("shared-1", TWO_SECONDS, start).metrics()).isEqualTo(both);
+        assertThat(windowsClosed("queried") - queriedBefore).isGreaterThanOrEqualTo(2);
     }
 }

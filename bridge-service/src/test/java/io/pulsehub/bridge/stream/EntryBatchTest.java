@@ -2,6 +2,7 @@ package io.pulsehub.bridge.stream;
 
 import io.pulsehub.bridge.aggregate.AggregateWindow;
 import io.pulsehub.bridge.aggregate.LateReadings;
+import io.pulsehub.bridge.aggregate.WindowTallies;
 import io.pulsehub.contract.StreamEntry;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.StreamEntryID;
@@ -87,11 +88,31 @@ class EntryBatchTest {
         final Delivery live = delivery("s:0", TS, entry("d2", "{\"ts\":" + TS + ",\"t\":1}"));
         final AggregateWindow minute = new AggregateWindow("1m", 60_000);
 
-        final Map<String, Set<String>> marks = EntryBatch.decode(List.of(buffered, live), MAX)
-                .lateMarks(new LateReadings(List.of(minute), 2_000));
+        final SetMarks marks = EntryBatch.decode(List.of(buffered, live), MAX)
+                .marks(new LateReadings(List.of(minute), 2_000), new WindowTallies(List.of(minute), 2_000, "b1/x"));
 
-        assertThat(marks).containsOnly(Map.entry("pulsehub:aggregates:late:1m",
-                Set.of(minute.startOf(oldTs) + ":d1")));
+        assertThat(marks.members()).containsEntry("pulsehub:aggregates:late:1m",
+                Set.of(minute.startOf(oldTs) + ":d1"));
+        assertThat(marks.expiryMillis()).doesNotContainKey("pulsehub:aggregates:late:1m");
+    }
+
+    @Test
+    void marksThisInstanceAsAWriterOfEveryWindowItsReadingsFallIn() {
+        final AggregateWindow minute = new AggregateWindow("1m", 60_000);
+        final long start = minute.startOf(TS);
+        final Delivery twoWindows = delivery("s:0", TS, entry("d1",
+                "[{\"ts\":" + (start - 1) + ",\"t\":1},{\"ts\":" + start + ",\"t\":2},{\"ts\":" + (start + 1)
+                        + ",\"t\":3}]"));
+        final Delivery undecodable = delivery("s:0", TS, Map.of("x".getBytes(), "y".getBytes()));
+
+        final SetMarks marks = EntryBatch.decode(List.of(twoWindows, undecodable), MAX)
+                .marks(new LateReadings(List.of(minute), 50_000), new WindowTallies(List.of(minute), 50_000, "b1/x"));
+
+        assertThat(marks.members()).containsOnly(
+                Map.entry("pulsehub:aggregates:writers:1m:" + (start - 60_000), Set.of("b1/x")),
+                Map.entry("pulsehub:aggregates:writers:1m:" + start, Set.of("b1/x")));
+        // Lives past the window's close (window + lateness + 10 min), so the leader still finds it then.
+        assertThat(marks.expiryMillis().values()).containsOnly(60_000L + 50_000 + 600_000);
     }
 
     @Test

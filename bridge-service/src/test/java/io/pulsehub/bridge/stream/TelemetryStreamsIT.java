@@ -153,7 +153,7 @@ class TelemetryStreamsIT {
                     new StreamEntryID(1_000, 1), new StreamEntryID(2_500, 0));
             assertThat(read.drainedSome()).isTrue();
             assertThat(read.lastOfFullStreamsMillis()).isEqualTo(1_000);
-            long oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            long oldestPending = streams.settle(acks(read), List.of(), SetMarks.NONE);
             assertThat(oldestPending).isEqualTo(1_500);
             assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(1_000)
                     .isLessThanOrEqualTo(streams.lag().oldestUnwrittenMillis());
@@ -164,7 +164,7 @@ class TelemetryStreamsIT {
             assertThat(read.deliveries()).extracting(Delivery::id).containsExactly(new StreamEntryID(1_000, 2),
                     new StreamEntryID(2_000, 0));
             assertThat(read.lastOfFullStreamsMillis()).isEqualTo(2_000);
-            oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            oldestPending = streams.settle(acks(read), List.of(), SetMarks.NONE);
             assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(1_500)
                     .isLessThanOrEqualTo(streams.lag().oldestUnwrittenMillis());
 
@@ -174,7 +174,7 @@ class TelemetryStreamsIT {
             read = streams.readNew(2, 100);
             assertThat(read.deliveries()).extracting(Delivery::id).containsExactly(new StreamEntryID(3_000, 0));
             assertThat(read.lastOfFullStreamsMillis()).isEqualTo(Long.MAX_VALUE);
-            oldestPending = streams.settle(acks(read), List.of(), Map.of());
+            oldestPending = streams.settle(acks(read), List.of(), SetMarks.NONE);
             assertThat(oldestPending).isEqualTo(-1);
             assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(readAt);
             assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
