@@ -32,6 +32,8 @@ final class MosquittoTarget implements Target {
                 "persistence false",
                 "max_queued_messages " + MAX_QUEUED_MESSAGES,
                 "max_inflight_messages 0",
+                // As HiveMQ (Netty) does by default: acknowledgements are not held back by Nagle's algorithm.
+                "set_tcp_nodelay true",
                 "log_dest stderr",
                 "log_type error",
                 "log_type warning",

@@ -159,6 +159,12 @@ final class RunCommand implements Callable<Integer> {
                     + OfflineSettings.DEFAULT_BATCH_SIZE + ").")
     private Integer uploadBatch;
 
+    @Option(names = "--latency-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Record acknowledgement latencies only for publishes sent at least this long after "
+                    + "publishing started (this JVM's warm-up is not the hub's latency); counts include every "
+                    + "publish. Default: every publish is measured.")
+    private Duration latencyAfter;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the readings' random walks (default: random).")
     private Long seed;
 
@@ -213,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
                     mqttUrl != null ? mqttUrl : simulator.env("HUB_MQTT_URL", DEFAULT_MQTT_URL), maxInflight,
                     limit == null ? null : limit.duration, limit == null || limit.count == null ? 0 : limit.count,
                     drainTimeout, cleanSession, seed != null ? seed : ThreadLocalRandom.current().nextLong(),
-                    connectTimeout, offline());
+                    connectTimeout, offline(), latencyAfter != null ? latencyAfter : Duration.ZERO);
         } catch (final IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

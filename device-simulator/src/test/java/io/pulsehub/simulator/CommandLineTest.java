@@ -41,6 +41,8 @@ class CommandLineTest {
             "--prefix bad/prefix --admin-token x | --prefix 'bad/prefix' makes invalid device ids",
             "--owner no/owner --admin-token x    | --owner: owner must match",
             "--http-url ftp://x --admin-token x  | --http-url: not an http(s) URL",
+            "--duration 2s --latency-after 2s | latency-after (2000 ms) must be shorter than the duration (2000 ms)",
+            "--latency-after -1s          | '-1s' is not a duration",
             "--bogus                      | Unknown option: '--bogus'"})
     void badOptionsAreUsageErrorsWithExitCode2(final String options, final String message) {
         final Cli cli = Cli.run(("run " + options).split(" +"));

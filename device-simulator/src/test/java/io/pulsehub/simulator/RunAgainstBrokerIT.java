@@ -161,6 +161,23 @@ class RunAgainstBrokerIT {
     }
 
     @Test
+    void latenciesCountOnlyPublishesSentAfterTheLatencyAfterTimeButEveryPublishIsCounted() throws Exception {
+        final Path json = Files.createTempFile("latency-after", ".json");
+        final Cli cli = Cli.run("run", "--credentials", credentials.toString(), "--devices", "2", "--duration",
+                "2s", "--rate", "10", "--latency-after", "1s", "--mqtt-url", broker.url(), "--json", json.toString());
+
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(Simulator.EXIT_OK);
+        final JsonNode summary = new ObjectMapper().readTree(json.toFile());
+        final long acked = summary.get("acked").asLong();
+        final long measured = summary.get("latencyMs").get("count").asLong();
+        // 2 devices at 10/s for 2 s: about 40 acknowledged, of which the ones sent in the second second are measured.
+        assertThat(acked).isBetween(38L, 44L);
+        assertThat(measured).isBetween(16L, 24L);
+        assertThat(summary.get("latencyAfterSeconds").asDouble()).isEqualTo(1.0);
+        assertThat(cli.out()).contains("PUBACK latency ms (sent after 1.0 s)");
+    }
+
+    @Test
     void anInFlightWindowLargerThanTheHubAcceptsIsCappedWithANote() {
         final Cli cli = Cli.run("run", "--credentials", credentials.toString(), "--devices", "1", "--count", "200",
                 "--rate", "0", "--max-inflight", "500", "--mqtt-url", broker.url());

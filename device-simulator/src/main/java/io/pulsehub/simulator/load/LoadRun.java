@@ -160,6 +160,9 @@ public final class LoadRun {
         };
         final SplittableRandom random = new SplittableRandom(settings.seed());
         final long startNanos = System.nanoTime();
+        if (!settings.latencyAfter().isZero()) {
+            stats.recordLatenciesFrom(startNanos + settings.latencyAfter().toNanos());
+        }
         final List<SimulatedDevice> devices = new ArrayList<>();
         for (int index = 0; index < connections.size(); index++) {
             final PublishPlan plan = new PublishPlan(

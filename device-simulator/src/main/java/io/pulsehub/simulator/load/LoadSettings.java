@@ -14,10 +14,14 @@ import io.pulsehub.simulator.profile.Profile;
  * @param drainTimeout   how long to wait for outstanding acknowledgements once publishing stopped
  * @param cleanSession   false: persistent sessions, so Paho resends unacknowledged publishes after a reconnect
  * @param offline        when and how long each device goes offline; {@code null} = always online
+ * @param latencyAfter   latencies are recorded only for publishes sent at least this long after publishing started,
+ *                       so that a fresh JVM's warm-up (JIT compilation, first collections) does not count as the
+ *                       hub's latency; counts include every publish
  */
 public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttVersion mqttVersion, String mqttUrl,
                            int maxInflight, Duration duration, long countPerDevice, Duration drainTimeout,
-                           boolean cleanSession, long seed, Duration connectTimeout, OfflineSettings offline) {
+                           boolean cleanSession, long seed, Duration connectTimeout, OfflineSettings offline,
+                           Duration latencyAfter) {
 
     public static final int DEFAULT_MAX_INFLIGHT = 10;
     static final int KEEP_ALIVE_SECONDS = 30;
@@ -49,6 +53,14 @@ public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttV
         if (connectTimeout.toSeconds() < 1) {
             throw new IllegalArgumentException("connect timeout must be at least 1 s");
         }
+        Objects.requireNonNull(latencyAfter, "latencyAfter");
+        if (latencyAfter.isNegative()) {
+            throw new IllegalArgumentException("latency-after must not be negative");
+        }
+        if (duration != null && latencyAfter.compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("latency-after (" + latencyAfter.toMillis() + " ms) must be shorter "
+                    + "than the duration (" + duration.toMillis() + " ms), or no latency would be measured");
+        }
     }
 
     /** Always online. */
@@ -57,7 +69,7 @@ public record LoadSettings(Profile profile, double ratePerDevice, int qos, MqttV
                         final Duration drainTimeout, final boolean cleanSession, final long seed,
                         final Duration connectTimeout) {
         this(profile, ratePerDevice, qos, mqttVersion, mqttUrl, maxInflight, duration, countPerDevice, drainTimeout,
-                cleanSession, seed, connectTimeout, null);
+                cleanSession, seed, connectTimeout, null, Duration.ZERO);
     }
 
     ConnectionSettings connection() {

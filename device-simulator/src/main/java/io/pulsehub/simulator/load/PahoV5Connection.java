@@ -5,13 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.pulsehub.contract.NoDelaySockets;
 import io.pulsehub.simulator.credentials.DeviceCredentials;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.TimerPingSender;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -58,6 +59,7 @@ final class PahoV5Connection implements DeviceConnection {
         options.setAutomaticReconnect(true);
         options.setConnectionTimeout((int) settings.connectTimeout().toSeconds());
         options.setKeepAliveInterval(settings.keepAliveSeconds());
+        options.setSocketFactory(NoDelaySockets.forServer(settings.mqttUrl()));
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(final MqttDisconnectResponse response) {

@@ -27,6 +27,8 @@ final class PublishStats {
     private final LongAdder buffered = new LongAdder();
     private final LongAdder uploaded = new LongAdder();
     private final LongAdder uploadPublishes = new LongAdder();
+    /** {@link System#nanoTime()} from which publishes count towards the latencies. */
+    private volatile long latencyFromNanos = Long.MIN_VALUE;
 
     void sent() {
         sent.increment();
@@ -37,9 +39,16 @@ final class PublishStats {
         sent.decrement();
     }
 
+    /** Latencies of publishes sent before {@code nanoTime} are not recorded; counts still are. */
+    void recordLatenciesFrom(final long nanoTime) {
+        latencyFromNanos = nanoTime;
+    }
+
     void acknowledged(final long publishedNanos) {
         final long now = System.nanoTime();
-        latencyMicros.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(now - publishedNanos)));
+        if (latencyFromNanos == Long.MIN_VALUE || publishedNanos - latencyFromNanos >= 0) {
+            latencyMicros.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(now - publishedNanos)));
+        }
         acked.increment();
         completed(now);
     }

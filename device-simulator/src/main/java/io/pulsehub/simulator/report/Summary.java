@@ -22,13 +22,14 @@ import org.HdrHistogram.Histogram;
  * @param failed         refused by the hub or ended in an error
  * @param unacknowledged still without an answer when the run gave up waiting
  * @param latencyMs      publish to acknowledgement (PUBACK for QoS 1, PUBCOMP for QoS 2, written for QoS 0)
+ * @param latencyAfterSeconds latencies count only publishes sent this long after publishing started (--latency-after)
  */
 @JsonPropertyOrder({"profile", "devices", "mqttVersion", "qos", "ratePerDevice", "connectSeconds", "sent", "acked",
-        "failed", "unacknowledged", "durationSeconds", "ackedPerSecond", "latencyMs", "failureReasons",
+        "failed", "unacknowledged", "durationSeconds", "ackedPerSecond", "latencyMs", "latencyAfterSeconds", "failureReasons",
         "connectionLosses", "stopped", "offline"})
 public record Summary(String profile, int devices, String mqttVersion, int qos, double ratePerDevice,
                       double connectSeconds, long sent, long acked, long failed, long unacknowledged,
-                      double durationSeconds, double ackedPerSecond, Latency latencyMs,
+                      double durationSeconds, double ackedPerSecond, Latency latencyMs, double latencyAfterSeconds,
                       Map<String, Long> failureReasons, long connectionLosses, boolean stopped,
                       RunResult.OfflineCounts offline) {
 
@@ -58,7 +59,8 @@ public record Summary(String profile, int devices, String mqttVersion, int qos, 
                 settings.qos(), settings.ratePerDevice(), round(result.connectTime().toNanos() / 1e9, 3), result.sent(),
                 result.acked(), result.failed(), result.unacknowledged(), round(seconds, 3),
                 seconds > 0 ? round(result.acked() / seconds, 1) : 0,
-                Latency.of(result.latencyMicros()), Map.copyOf(result.failureReasons()), result.connectionLosses(),
+                Latency.of(result.latencyMicros()), settings.latencyAfter().toMillis() / 1000.0,
+                Map.copyOf(result.failureReasons()), result.connectionLosses(),
                 result.stopped(), result.offline());
     }
 
@@ -102,11 +104,13 @@ public record Summary(String profile, int devices, String mqttVersion, int qos, 
     }
 
     private String latencyLabel() {
-        return switch (qos) {
+        final String label = switch (qos) {
             case 0 -> "write latency ms";
             case 2 -> "PUBCOMP latency ms";
             default -> "PUBACK latency ms";
         };
+        return latencyAfterSeconds > 0
+                ? label + String.format(Locale.ROOT, " (sent after %.1f s)", latencyAfterSeconds) : label;
     }
 
     private static void line(final StringBuilder text, final String label, final String value) {

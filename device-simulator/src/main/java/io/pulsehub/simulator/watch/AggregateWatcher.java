@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.UUID;
 
 import io.pulsehub.contract.Aggregate;
+import io.pulsehub.contract.NoDelaySockets;
 import io.pulsehub.simulator.CannotStartException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -61,6 +62,7 @@ public final class AggregateWatcher implements AutoCloseable {
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setConnectionTimeout((int) TIMEOUT.toSeconds());
+        options.setSocketFactory(NoDelaySockets.forServer(mqttUrl));
         client.setCallback(new Callback());
     }
 
