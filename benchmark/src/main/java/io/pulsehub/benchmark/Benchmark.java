@@ -108,7 +108,8 @@ public final class Benchmark {
         final List<Path> credentials = DeviceCredential.writeSplit(target.devices("bench", settings.devices()),
                 settings.loadProcesses(), work.resolve("load"), target.key());
         try (TelemetrySubscriber subscriber = new TelemetrySubscriber(target.mqttUrl())) {
-            final Phases phases = runPhases(target, generator, credentials, () -> { }, () -> { }, ackedSoFar -> -1);
+            final Phases phases = runPhases(target, generator, credentials, () -> { }, () -> { }, ackedSoFar -> -1,
+                    LoadGenerator.Window.NONE);
             final long acked = phases.acked();
             awaitQuietly(() -> subscriber.received() >= acked, Duration.ofSeconds(30));
             final long received = subscriber.received();
@@ -138,6 +139,12 @@ public final class Benchmark {
                         final double drained = (System.nanoTime() - drainStart) / 1e9;
                         probe.start();
                         return drained;
+                    }, new LoadGenerator.Window() {
+                        @Override
+                        public void publishingStarted() {
+                            probe.measureFrom(System.currentTimeMillis() + LoadGenerator.latencyAfter(
+                                    Duration.ofSeconds(settings.halfLoadSeconds())).toMillis());
+                        }
                     });
             probe.stop();
             final long acked = phases.acked();
@@ -228,8 +235,8 @@ public final class Benchmark {
     }
 
     private Phases runPhases(final Target target, final LoadGenerator generator, final List<Path> credentials,
-                             final Runnable atStart, final Runnable atEnd, final AfterSaturation afterSaturation)
-            throws Exception {
+                             final Runnable atStart, final Runnable atEnd, final AfterSaturation afterSaturation,
+                             final LoadGenerator.Window halfLoad) throws Exception {
         final LoadResult warmup = generator.run(target.key() + "-warmup", target.mqttUrl(), credentials, 0,
                 Duration.ofSeconds(settings.warmupSeconds()));
         final SaturationWindow window = new SaturationWindow(atStart, atEnd);
@@ -258,7 +265,7 @@ public final class Benchmark {
 
         final double rate = saturation.ackedPerSecond() / 2 / settings.devices();
         final LoadResult half = generator.run(target.key() + "-half", target.mqttUrl(), credentials, rate,
-                Duration.ofSeconds(settings.halfLoadSeconds()));
+                Duration.ofSeconds(settings.halfLoadSeconds()), halfLoad);
         return new Phases(warmup, saturation, half, wall, cpuPercent, drainSeconds);
     }
 

@@ -45,6 +45,8 @@ final class HubProbe implements AutoCloseable {
     private final List<Double> queryableMs = new CopyOnWriteArrayList<>();
     private final List<Double> aggregateMs = new CopyOnWriteArrayList<>();
     private volatile long published;
+    /** Epoch ms before which readings published and windows that could close are not measured. */
+    private volatile long measureFromMillis;
     private volatile boolean running;
     private Thread loop;
 
@@ -74,7 +76,9 @@ final class HubProbe implements AutoCloseable {
         try {
             final JsonNode aggregate = JSON.readTree(payload);
             final long canClose = aggregate.path("end").asLong() + FullHubTarget.LATENESS.toMillis();
-            aggregateMs.add((double) (now - canClose));
+            if (canClose >= measureFromMillis) {
+                aggregateMs.add((double) (now - canClose));
+            }
         } catch (final Exception e) {
             LOG.warn("Unreadable aggregate: {}", e.getMessage());
         }
@@ -109,7 +113,7 @@ final class HubProbe implements AutoCloseable {
                     TimeUnit.MILLISECONDS.sleep(System.nanoTime() - start < FINE_POLLING_NANOS
                             ? POLL_MILLIS : SLOW_POLL_MILLIS);
                 }
-                if (System.nanoTime() <= deadline) {
+                if (System.nanoTime() <= deadline && tick >= measureFromMillis) {
                     queryableMs.add((System.nanoTime() - start) / 1e6);
                 }
                 final long rest = 200 - (System.currentTimeMillis() - tick);
@@ -124,6 +128,14 @@ final class HubProbe implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Measures only what happens from then on, as the load generator does with its latencies (see
+     * {@link LoadGenerator#latencyAfter}); the probe keeps publishing before, so every reading is still counted.
+     */
+    void measureFrom(final long epochMillis) {
+        measureFromMillis = epochMillis;
     }
 
     /** Stops publishing; aggregates keep being counted until close. */
