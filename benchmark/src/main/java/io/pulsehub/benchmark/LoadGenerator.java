@@ -86,7 +86,7 @@ final class LoadGenerator {
                 final Path summary = dir.resolve(phase + "-" + (index + 1) + ".json");
                 Files.deleteIfExists(summary);
                 summaries.add(summary);
-                final List<String> command = jars.java(List.of("-Xss256k", "-Xmx1g", "-XX:+UseZGC",
+                final List<String> command = jars.java(List.of("-Xss256k", "-Xmx1g", "-XX:+UseParallelGC",
                         "-Xlog:gc:file=" + dir.resolve(phase + "-" + (index + 1) + "-gc.log")), jars.simulator());
                 command.addAll(List.of("run", "--credentials", credentials.get(index).toString(),
                         "--profile", "thermostat", "--qos", "1", "--mqtt-version", "5",
