@@ -240,9 +240,10 @@ final class TelemetryStreams {
     }
 
     /**
-     * In one round trip: marks late readings and the windows written to, moves dead letters (with the reason and the original fields),
-     * acknowledges every entry of the batch and then asks for the oldest entry still pending in the group. The dead
-     * letter is added before the ack, so a crash in between repeats it rather than losing it.
+     * In one round trip: marks late readings and the windows written to, moves dead letters (with the reason and the
+     * original fields), acknowledges every entry of the batch and then asks for the oldest entry still pending in the
+     * group. The marks and dead letters go before the acks, so a crash in between repeats them rather than losing
+     * them, and a window that closes on the watermark the acks move finds its writers complete.
      *
      * @return the Redis time of the oldest entry pending in the group after these acks, on any stream and for any
      *         consumer; -1 when none is; {@link #PENDING_UNKNOWN} when Redis could not tell (the acks went through)

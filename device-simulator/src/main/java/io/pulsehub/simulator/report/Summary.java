@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  * @param latencyAfterSeconds latencies count only publishes sent this long after publishing started (--latency-after)
  */
 @JsonPropertyOrder({"profile", "devices", "mqttVersion", "qos", "ratePerDevice", "connectSeconds", "sent", "acked",
-        "failed", "unacknowledged", "durationSeconds", "ackedPerSecond", "latencyMs", "latencyAfterSeconds", "failureReasons",
-        "connectionLosses", "stopped", "offline"})
+        "failed", "unacknowledged", "durationSeconds", "ackedPerSecond", "latencyMs", "latencyAfterSeconds",
+        "failureReasons", "connectionLosses", "stopped", "offline"})
 public record Summary(String profile, int devices, String mqttVersion, int qos, double ratePerDevice,
                       double connectSeconds, long sent, long acked, long failed, long unacknowledged,
                       double durationSeconds, double ackedPerSecond, Latency latencyMs, double latencyAfterSeconds,
