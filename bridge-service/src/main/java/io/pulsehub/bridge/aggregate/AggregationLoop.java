@@ -155,7 +155,6 @@ class AggregationLoop implements Runnable {
             final List<Aggregate> published = closer.close(window, closedEnd);
             closedEnd += window.millis();
             progress.advance(window, closedEnd);
-            tallies.forget(window, closedEnd);
             if (log.isDebugEnabled()) {
                 // Local clock against Redis times: close enough to see where a window's latency comes from.
                 log.debug("Closed window {} ending {}: {} device aggregates; started {} ms after it could close, took "
@@ -163,7 +162,7 @@ class AggregationLoop implements Runnable {
                         started - (closedEnd + latenessMillis), System.currentTimeMillis() - started);
             }
         }
-        // Also what another leader closed before this instance took over.
+        // What this instance just closed, and what another leader closed before this instance took over.
         tallies.forget(window, closedEnd);
         nextCloseAt = Math.min(nextCloseAt, closedEnd + window.millis() + latenessMillis);
     }

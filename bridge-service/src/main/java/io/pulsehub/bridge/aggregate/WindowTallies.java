@@ -42,7 +42,7 @@ public class WindowTallies {
     record Kept(List<Aggregate> aggregates, Set<String> needQuery) {
     }
 
-    /** Windows writers are remembered this long past their close; a window still open then is closed by query. */
+    /** A window's writers are remembered this long past its close; a window still open then is closed by query. */
     private static final long WRITERS_KEPT_AFTER_CLOSE_MILLIS = 10 * 60 * 1000;
 
     private final List<AggregateWindow> windows;
@@ -94,25 +94,29 @@ public class WindowTallies {
 
     /**
      * Adds this instance to the writers of every window the readings fall in, to be stored with the acknowledgement
-     * of their entry.
+     * of their entries. Called once per batch: its readings mostly share a window, so the key of a window is built
+     * once per run of readings in it, not once per reading.
      *
-     * @param members     receives, per Redis key, the members to add
-     * @param expiryMillis receives, per Redis key, how long it is to live
+     * @param readingsOfEntries the readings of each written entry of the batch
+     * @param members           receives, per Redis key, the members to add
+     * @param expiryMillis      receives, per Redis key, how long it is to live
      */
-    public void collectWriterMarks(final List<Reading> readings, final Map<String, Set<String>> members,
+    public void collectWriterMarks(final List<List<Reading>> readingsOfEntries, final Map<String, Set<String>> members,
                                    final Map<String, Long> expiryMillis) {
         for (final AggregateWindow window : windows) {
             long lastStart = Long.MIN_VALUE;
-            for (final Reading reading : readings) {
-                final long start = window.startOf(reading.epochMillis());
-                if (start == lastStart) {
-                    continue;
+            for (final List<Reading> readings : readingsOfEntries) {
+                for (final Reading reading : readings) {
+                    final long start = window.startOf(reading.epochMillis());
+                    if (start == lastStart) {
+                        continue;
+                    }
+                    lastStart = start;
+                    final String key = AggregateKeys.writers(window, start);
+                    members.computeIfAbsent(key, k -> new TreeSet<>()).add(writerId);
+                    // Counted from now, not from the window: a buffered upload may write to a window long past.
+                    expiryMillis.put(key, window.millis() + latenessMillis + WRITERS_KEPT_AFTER_CLOSE_MILLIS);
                 }
-                lastStart = start;
-                final String key = AggregateKeys.writers(window, start);
-                members.computeIfAbsent(key, k -> new TreeSet<>()).add(writerId);
-                // Counted from now, not from the window: a buffered upload may write to a window long past.
-                expiryMillis.put(key, window.millis() + latenessMillis + WRITERS_KEPT_AFTER_CLOSE_MILLIS);
             }
         }
     }

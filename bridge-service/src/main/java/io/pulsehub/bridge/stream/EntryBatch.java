@@ -131,10 +131,12 @@ final class EntryBatch {
     SetMarks marks(final LateReadings lateReadings, final WindowTallies tallies) {
         final Map<String, Set<String>> members = new HashMap<>();
         final Map<String, Long> expiryMillis = new HashMap<>();
+        final List<List<Reading>> readingsOfEntries = new ArrayList<>(decoded.size());
         for (final Decoded entry : decoded) {
             lateReadings.collect(entry.deviceId(), entry.readings(), entry.delivery().id().getTime(), members);
-            tallies.collectWriterMarks(entry.readings(), members, expiryMillis);
+            readingsOfEntries.add(entry.readings());
         }
+        tallies.collectWriterMarks(readingsOfEntries, members, expiryMillis);
         return new SetMarks(members, expiryMillis);
     }
 
