@@ -7,12 +7,12 @@ import java.net.Socket;
 import java.util.Locale;
 
 /**
- * Plain TCP sockets with Nagle's algorithm off, for the hub's own MQTT clients (Eclipse Paho leaves it on) and the
- * bridge's InfluxDB client (OkHttp leaves it on too; see InfluxClientFactory). With it
- * on, a client that writes a small PUBLISH while an earlier one is not yet acknowledged at the TCP level holds the
- * new one back until the peer's ACK; a broker that has no PUBACK to send yet (the hub waits for Redis first) sends
- * that ACK only after its delayed-ACK timer, 40 to 200 ms on Linux. MQTT packets are small and latency matters more
- * than the few bytes of headers saved, so every packet goes out when it is written.
+ * Plain TCP sockets with Nagle's algorithm off, for the hub's own MQTT clients and the bridge's InfluxDB client
+ * (Eclipse Paho and OkHttp both leave it on; see InfluxClientFactory). With it on, a client that writes a small
+ * PUBLISH while an earlier one is not yet acknowledged at the TCP level holds the new one back until the peer's ACK; a
+ * broker that has no PUBACK to send yet (the hub waits for Redis first) sends that ACK only after its delayed-ACK
+ * timer, 40 to 200 ms on Linux. MQTT packets are small and latency matters more than the few bytes of headers saved,
+ * so every packet goes out when it is written.
  *
  * <p>Only for {@code tcp://} and {@code ws://} servers: Paho needs an {@code SSLSocketFactory} for {@code ssl://}
  * and {@code wss://}, which keep its default.
