@@ -59,6 +59,9 @@ final class BrokerConfigWriter {
                             <max-queue-size>%d</max-queue-size>
                             <strategy>discard</strategy>
                         </queued-messages>
+                        <receive-maximum>
+                            <server-receive-maximum>%d</server-receive-maximum>
+                        </receive-maximum>
                     </mqtt>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
@@ -66,7 +69,7 @@ final class BrokerConfigWriter {
                 </hivemq>
                 """.formatted(settings.mqttPort(), settings.bind(), settings.wsPort(), settings.bind(),
                 BrokerSettings.WS_PATH, settings.tls().map(tls -> tlsListeners(settings.bind(), tls)).orElse(""),
-                settings.maxQueuedMessages());
+                settings.maxQueuedMessages(), settings.receiveMaximum());
     }
 
     private static String tlsListeners(final String bind, final TlsSettings tls) {

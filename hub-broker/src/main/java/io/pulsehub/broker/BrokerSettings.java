@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * @param tls           the TLS and secure WebSocket listeners, present when {@code HUB_TLS_KEYSTORE} is set
  * @param maxQueuedMessages messages HiveMQ keeps per client for delivery before it discards new ones
  *                      ({@code HUB_BROKER_MAX_QUEUED_MESSAGES}): what an app away for a while finds on return
+ * @param receiveMaximum QoS 1 and 2 publishes the broker takes unacknowledged from one client, told to every MQTT 5
+ *                      client in its CONNACK ({@code HUB_BROKER_RECEIVE_MAXIMUM})
  */
 record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Path dataDir, Path extensionsDir,
-                      List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls, int maxQueuedMessages) {
+                      List<String> defaultsUsed, boolean bare, Optional<TlsSettings> tls, int maxQueuedMessages,
+                      int receiveMaximum) {
 
     static final String BIND_ENV = "HUB_BIND";
     static final String MQTT_PORT_ENV = "HUB_MQTT_PORT";
@@ -33,6 +36,7 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
     static final String EXTENSIONS_DIR_ENV = "HUB_EXTENSIONS_DIR";
     static final String BARE_ENV = "HUB_BROKER_BARE";
     static final String MAX_QUEUED_MESSAGES_ENV = "HUB_BROKER_MAX_QUEUED_MESSAGES";
+    static final String RECEIVE_MAXIMUM_ENV = "HUB_BROKER_RECEIVE_MAXIMUM";
     /**
      * The only value that turns the bare mode on. A plain "true" or "1" is refused rather than obeyed, so a stray
      * variable can never start a broker that lets everyone in; ./hub bench sets it for the baseline alone.
@@ -51,6 +55,14 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
     private static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
     /** Queued messages live in the broker's heap; beyond this one client could take all of it. */
     private static final int MAX_MAX_QUEUED_MESSAGES = 10_000_000;
+    /**
+     * HiveMQ's default is 10. The bridge publishes a window's aggregates, one per device, this many (less one) at a
+     * time, and 10 made that a round trip per 8 of them; a device catching up on stored readings gains the same.
+     * Each unacknowledged publish waits in the broker's heap until it is stored, so it stays at EMQX's 32 rather
+     * than MQTT's 65535.
+     */
+    private static final int DEFAULT_RECEIVE_MAXIMUM = 32;
+    private static final int MAX_RECEIVE_MAXIMUM = 65_535;
     // An address or host name, nothing that could break out of the generated XML.
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9:][A-Za-z0-9.:-]{0,252}");
 
@@ -101,8 +113,10 @@ record BrokerSettings(String bind, int mqttPort, int wsPort, int metricsPort, Pa
         final Optional<TlsSettings> tls = TlsSettings.fromEnvironment(env, workingDir, defaults);
         final int maxQueued = positive(env, MAX_QUEUED_MESSAGES_ENV, DEFAULT_MAX_QUEUED_MESSAGES,
                 MAX_MAX_QUEUED_MESSAGES, defaults);
+        final int receiveMaximum = positive(env, RECEIVE_MAXIMUM_ENV, DEFAULT_RECEIVE_MAXIMUM, MAX_RECEIVE_MAXIMUM,
+                defaults);
         return new BrokerSettings(bind, mqttPort, wsPort, metricsPort, dataDir, extensionsDir, defaults, bare(env),
-                tls, maxQueued);
+                tls, maxQueued, receiveMaximum);
     }
 
     // Deliberately not listed among the defaults: the normal broker has no such setting.

@@ -2,6 +2,7 @@ package io.pulsehub.broker;
 
 import io.pulsehub.testsupport.JavaProcess;
 import io.pulsehub.testsupport.MqttInbox;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -30,6 +31,7 @@ class BareBrokerIT {
     void bareBrokerForwardsBetweenAnonymousClientsAndWarnsLoudly() throws Exception {
         final Map<String, String> env = BrokerProcesses.brokerEnv(work.resolve("broker"), work.resolve("absent"));
         env.put("HUB_BROKER_BARE", "benchmark-only-no-auth");
+        env.put("HUB_BROKER_RECEIVE_MAXIMUM", "24");
         final JavaProcess broker = BrokerProcesses.broker(env, work.resolve("logs")).start();
         try {
             broker.awaitLogLine(BrokerProcesses.READY_LINE, STARTUP);
@@ -38,8 +40,11 @@ class BareBrokerIT {
             final String url = "tcp://127.0.0.1:" + env.get("HUB_MQTT_PORT");
             final MqttInbox inbox = new MqttInbox();
             final MqttClient subscriber = connect(url, "anyone-sub");
-            final MqttClient publisher = connect(url, "anyone-pub");
+            final MqttClient publisher = new MqttClient(url, "anyone-pub", new MemoryPersistence());
+            final IMqttToken connack = publisher.connectWithResult(new MqttConnectionOptions());
             try {
+                // The generated configuration reached HiveMQ: it tells MQTT 5 clients the receive maximum it was given.
+                assertThat(connack.getResponseProperties().getReceiveMaximum()).isEqualTo(24);
                 subscriber.setCallback(inbox);
                 subscriber.subscribe(new MqttSubscription[]{new MqttSubscription("devices/+/telemetry", 1)});
                 final MqttMessage reading = new MqttMessage("{\"temperature\":21.5}".getBytes(StandardCharsets.UTF_8));

@@ -21,10 +21,10 @@ class BrokerConfigWriterTest {
     Path dataDir;
 
     @Test
-    void writesBothListenersOnTheBindAddressWithoutUsageStatistics() throws Exception {
+    void writesBothListenersOnTheBindAddressTheClientLimitsAndNoUsageStatistics() throws Exception {
         final BrokerSettings settings = BrokerSettings.fromEnvironment(Map.of(
                 "HUB_MQTT_PORT", "21883", "HUB_MQTT_WS_PORT", "28000",
-                "HUB_BROKER_MAX_QUEUED_MESSAGES", "4321",
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", "4321", "HUB_BROKER_RECEIVE_MAXIMUM", "48",
                 "HUB_BROKER_DATA_DIR", dataDir.toString()), Path.of(""));
 
         BrokerConfigWriter.write(settings);
@@ -43,6 +43,8 @@ class BrokerConfigWriterTest {
         final Element queued = (Element) config.getElementsByTagName("queued-messages").item(0);
         assertThat(text(queued, "max-queue-size")).isEqualTo("4321");
         assertThat(text(queued, "strategy")).isEqualTo("discard");
+        final Element receive = (Element) config.getElementsByTagName("receive-maximum").item(0);
+        assertThat(text(receive, "server-receive-maximum")).isEqualTo("48");
         assertThat(dataDir.resolve("conf/logback.xml")).isNotEmptyFile();
     }
 

@@ -24,8 +24,10 @@ class BrokerSettingsTest {
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/hivemq-extension/target/extensions"));
         assertThat(settings.defaultsUsed()).containsExactly("HUB_BIND=127.0.0.1", "HUB_MQTT_PORT=1883",
                 "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_METRICS_PORT=9399", "HUB_BROKER_DATA_DIR=.hub/broker",
-                "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions", "HUB_BROKER_MAX_QUEUED_MESSAGES=1000");
+                "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions", "HUB_BROKER_MAX_QUEUED_MESSAGES=1000",
+                "HUB_BROKER_RECEIVE_MAXIMUM=32");
         assertThat(settings.maxQueuedMessages()).isEqualTo(1000);
+        assertThat(settings.receiveMaximum()).isEqualTo(32);
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://127.0.0.1:1883");
         assertThat(settings.wsUrl()).isEqualTo("ws://127.0.0.1:8000/mqtt");
         assertThat(settings.metricsUrl()).isEqualTo("http://127.0.0.1:9399/metrics");
@@ -40,7 +42,8 @@ class BrokerSettingsTest {
                 "HUB_BROKER_METRICS_PORT", "29399",
                 "HUB_BROKER_DATA_DIR", "/var/lib/broker",
                 "HUB_EXTENSIONS_DIR", "ext",
-                "HUB_BROKER_MAX_QUEUED_MESSAGES", "50000"), ROOT);
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", "50000",
+                "HUB_BROKER_RECEIVE_MAXIMUM", "10"), ROOT);
 
         assertThat(settings.mqttPort()).isEqualTo(21883);
         assertThat(settings.wsPort()).isEqualTo(28000);
@@ -48,6 +51,7 @@ class BrokerSettingsTest {
         assertThat(settings.dataDir()).isEqualTo(Path.of("/var/lib/broker"));
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/ext"));
         assertThat(settings.maxQueuedMessages()).isEqualTo(50_000);
+        assertThat(settings.receiveMaximum()).isEqualTo(10);
         assertThat(settings.defaultsUsed()).isEmpty();
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://[::1]:21883");
         assertThat(settings.wsUrl()).isEqualTo("ws://[::1]:28000/mqtt");
@@ -72,6 +76,16 @@ class BrokerSettingsTest {
                 Map.of("HUB_BROKER_MAX_QUEUED_MESSAGES", "10000001"), ROOT))
                 .isInstanceOf(BrokerStartupException.class)
                 .hasMessage("HUB_BROKER_MAX_QUEUED_MESSAGES must be a whole number 1-10000000, got 10000001");
+    }
+
+    @Test
+    void refusesAReceiveMaximumOutsideWhatMqttCanSay() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_RECEIVE_MAXIMUM", "0"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_RECEIVE_MAXIMUM must be a whole number 1-65535, got 0");
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_RECEIVE_MAXIMUM", "65536"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_RECEIVE_MAXIMUM must be a whole number 1-65535, got 65536");
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +57,26 @@ class BridgeMqttClient {
     private record Sent(String topic, IMqttToken token) {
     }
 
-    private static final Logger log = LoggerFactory.getLogger(BridgeMqttClient.class);
     /**
-     * Publishes unacknowledged at a time on this connection, whoever sends them (aggregates, commands). The broker
-     * takes at most its Receive Maximum (HiveMQ: 10) from a client, and Paho refuses a publish beyond it outright
-     * (32202), so a publish waits for a slot instead.
+     * Publishes unacknowledged at a time on this connection, whoever sends them (aggregates, commands), from the
+     * Receive Maximum the broker grants: Paho refuses a publish beyond it outright (32202), so a publish waits for one
+     * of the {@code slots} instead. One below the broker's figure, because Paho completes a token before it counts the
+     * publish out of flight; one {@link #publishAll} keeps {@code window} of them, leaving one to commands.
      */
-    static final int IN_FLIGHT = 9;
-    /** Publishes one {@link #publishAll} keeps unacknowledged; the rest of {@link #IN_FLIGHT} is left to commands. */
-    static final int WINDOW = 8;
+    record InFlightLimit(Semaphore slots, int total, int window) {
+
+        static InFlightLimit forReceiveMaximum(final int receiveMaximum) {
+            final int total = Math.max(1, Math.min(receiveMaximum, MAX_IN_FLIGHT + 1) - 1);
+            return new InFlightLimit(new Semaphore(total), total, Math.max(1, total - 1));
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(BridgeMqttClient.class);
+    /** What the bridge assumes until the broker's CONNACK says otherwise: HiveMQ's default. */
+    static final int ASSUMED_RECEIVE_MAXIMUM = 10;
+    /** Beyond this, more in flight would spend the broker's memory rather than save round trips. */
+    static final int MAX_IN_FLIGHT = 64;
+    private static final int RECEIVE_MAXIMUM_UNSTATED = 65_535;
     private static final long IN_FLIGHT_RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long COMPLETION_TIMEOUT_MILLIS = 10_000;
     private static final long CONNECT_RETRY_MILLIS = 1_000;
@@ -79,7 +91,7 @@ class BridgeMqttClient {
         thread.setDaemon(true);
         return thread;
     });
-    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    private volatile InFlightLimit limit = InFlightLimit.forReceiveMaximum(ASSUMED_RECEIVE_MAXIMUM);
     private volatile boolean everConnected;
     private volatile boolean warnedOnce;
 
@@ -106,9 +118,14 @@ class BridgeMqttClient {
             return;
         }
         try {
-            client.connect(options).waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
+            final IMqttToken connected = client.connect(options);
+            connected.waitForCompletion(COMPLETION_TIMEOUT_MILLIS);
+            // Read once: Paho reconnects by itself and does not show a later CONNACK. A broker restarted with a
+            // smaller figure costs only waits (see send), a larger one goes unused until the bridge restarts.
+            limit = InFlightLimit.forReceiveMaximum(receiveMaximum(connected));
             everConnected = true;
-            log.info("Connected to the MQTT broker at {} as {}", url, ServiceIdentity.BRIDGE_USERNAME);
+            log.info("Connected to the MQTT broker at {} as {}; up to {} publishes in flight", url,
+                    ServiceIdentity.BRIDGE_USERNAME, limit.total());
             connector.shutdown();
         } catch (final MqttException e) {
             if (!warnedOnce) {
@@ -120,6 +137,13 @@ class BridgeMqttClient {
         }
     }
 
+    /** MQTT 5: a CONNACK without the property grants the maximum, 65535. */
+    private static int receiveMaximum(final IMqttToken connack) {
+        final MqttProperties properties = connack.getResponseProperties();
+        return properties == null || properties.getReceiveMaximum() == null ? RECEIVE_MAXIMUM_UNSTATED
+                : properties.getReceiveMaximum();
+    }
+
     /** Returns once the broker acknowledged the message (QoS 1 and 2) or it was sent (QoS 0). */
     void publish(final String topic, final byte[] payload, final int qos, final boolean retain)
             throws PublishFailure {
@@ -127,33 +151,35 @@ class BridgeMqttClient {
     }
 
     /**
-     * Sends the messages in order with up to {@link #WINDOW} unacknowledged at a time and returns once the broker
-     * acknowledged every one; the first failure ends it (what was sent before may have arrived).
+     * Sends the messages in order with up to {@link InFlightLimit#window} unacknowledged at a time and returns once
+     * the broker acknowledged every one; the first failure ends it (what was sent before may have arrived).
      */
     void publishAll(final List<Message> messages) throws PublishFailure {
         if (!client.isConnected()) {
             throw new PublishFailure("not connected to the MQTT broker at " + url, true, null);
         }
-        final Deque<Sent> window = new ArrayDeque<>(WINDOW);
+        // Slots go back to the limit they were taken from, also if the first connection replaces it meanwhile.
+        final InFlightLimit taken = limit;
+        final Deque<Sent> window = new ArrayDeque<>(taken.window());
         try {
             for (final Message message : messages) {
-                if (window.size() == WINDOW) {
-                    awaitAcknowledged(window.removeFirst());
+                if (window.size() == taken.window()) {
+                    awaitAcknowledged(window.removeFirst(), taken);
                 }
-                takeSlot(message.topic());
+                takeSlot(message.topic(), taken);
                 try {
                     window.addLast(new Sent(message.topic(), send(message)));
                 } catch (final PublishFailure e) {
-                    slots.release();
+                    taken.slots().release();
                     throw e;
                 }
             }
             while (!window.isEmpty()) {
-                awaitAcknowledged(window.removeFirst());
+                awaitAcknowledged(window.removeFirst(), taken);
             }
         } finally {
             // After a failure the rest is abandoned; each of them gives its slot back.
-            slots.release(window.size());
+            taken.slots().release(window.size());
         }
     }
 
@@ -178,10 +204,10 @@ class BridgeMqttClient {
         }
     }
 
-    private void takeSlot(final String topic) throws PublishFailure {
+    private static void takeSlot(final String topic, final InFlightLimit limit) throws PublishFailure {
         try {
-            if (!slots.tryAcquire(COMPLETION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw new PublishFailure("publish to " + topic + " not sent: " + IN_FLIGHT
+            if (!limit.slots().tryAcquire(COMPLETION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new PublishFailure("publish to " + topic + " not sent: " + limit.total()
                         + " publishes unacknowledged for " + COMPLETION_TIMEOUT_MILLIS + " ms", true, null);
             }
         } catch (final InterruptedException e) {
@@ -190,11 +216,11 @@ class BridgeMqttClient {
         }
     }
 
-    private void awaitAcknowledged(final Sent sent) throws PublishFailure {
+    private static void awaitAcknowledged(final Sent sent, final InFlightLimit limit) throws PublishFailure {
         try {
             awaitOutcome(sent);
         } finally {
-            slots.release();
+            limit.slots().release();
         }
     }
 
@@ -221,6 +247,10 @@ class BridgeMqttClient {
 
     boolean isConnected() {
         return client.isConnected();
+    }
+
+    InFlightLimit inFlightLimit() {
+        return limit;
     }
 
     @PreDestroy

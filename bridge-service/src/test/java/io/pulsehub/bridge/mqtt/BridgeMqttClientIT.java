@@ -6,9 +6,9 @@ import io.pulsehub.testsupport.MqttInbox;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,21 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge's MQTT connection against a real broker: many publishes with several in flight arrive complete, also
- * when aggregates and commands publish at the same time, and none is refused for exceeding the in-flight limit.
+ * The bridge's MQTT connection against a real broker: it keeps as many publishes in flight as the broker's Receive
+ * Maximum allows, and many publishes arrive complete, also when aggregates and commands publish at the same time,
+ * and none is refused for exceeding the in-flight limit. Once with HiveMQ's default Receive Maximum, once with the hub
+ * broker's.
  */
 class BridgeMqttClientIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    private static MosquittoBroker broker;
-    private static BridgeMqttClient bridge;
-    private static MqttClient subscriber;
-    private static final MqttInbox inbox = new MqttInbox();
+    private MosquittoBroker broker;
+    private BridgeMqttClient bridge;
+    private MqttClient subscriber;
+    private final MqttInbox inbox = new MqttInbox();
 
-    @BeforeAll
-    static void start() throws Exception {
-        broker = MosquittoBroker.start();
+    private void start(final int receiveMaximum) throws Exception {
+        broker = MosquittoBroker.start(receiveMaximum);
         bridge = new BridgeMqttClient(new BridgeConfigParser(Map.of(
                 BridgeConfigParser.MQTT_URL, broker.url(),
                 BridgeConfigParser.ADMIN_TOKEN, "admin-secret-0123456789",
@@ -51,8 +52,8 @@ class BridgeMqttClientIT {
         await().atMost(PATIENCE).until(bridge::isConnected);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
+    @AfterEach
+    void stop() throws Exception {
         if (subscriber != null) {
             subscriber.disconnect();
             subscriber.close();
@@ -65,8 +66,14 @@ class BridgeMqttClientIT {
         }
     }
 
-    @Test
-    void aBatchAndConcurrentSinglePublishesAllArriveWithoutOverrunningTheInFlightLimit() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"10, 9, 8", "32, 31, 30"})
+    void aBatchAndConcurrentSinglePublishesAllArriveWithoutOverrunningTheBrokersReceiveMaximum(
+            final int receiveMaximum, final int inFlight, final int window) throws Exception {
+        start(receiveMaximum);
+        await().atMost(PATIENCE).until(() -> bridge.inFlightLimit().total() == inFlight);
+        assertThat(bridge.inFlightLimit().window()).isEqualTo(window);
+
         final List<BridgeMqttClient.Message> batch = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             batch.add(message("pub/batch/" + i));
