@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *     just before the read. The stream had no undelivered entry when the read was served, so every entry that
  *     existed then was delivered; an entry with a time below {@code readAt} existed then, since Redis gives a new
  *     entry the current time (or more) as its id. An entry added in the very millisecond of {@code readAt} may
- *     follow the read, so {@code readAt} itself is not covered: the bound is exclusive.</li>
+ *     follow the read, so {@code readAt} itself is not covered: the bound is exclusive. A blocking read that timed
+ *     out empty covers its wait too, {@code readAt + BLOCK}: Redis started the wait no earlier than {@code readAt}
+ *     and would have answered it with any entry added to these streams meanwhile (an entry another consumer of the
+ *     group took instead is pending, the third bound), and an entry added after it timed out gets a time from then
+ *     on. Without this a quiet hub closed a window up to two reads late, not one.</li>
  *     <li>for a stream the read returned a full count from: the millisecond part of the last entry returned. The
  *     group delivers a stream's entries in id order, so every entry up to that id was delivered, to this consumer or
  *     an earlier reader of the group; entry ids only grow within a stream. The entries with a smaller time are all
@@ -96,7 +100,7 @@ public class IngestWatermark {
      * @param oldestPendingMillis the oldest entry pending in the group after the batch was settled, -1 when none
      */
     static long candidate(final long readAt, final TelemetryStreams.Read read, final long oldestPendingMillis) {
-        long candidate = read.drainedSome() ? readAt : Long.MAX_VALUE;
+        long candidate = read.drainedSome() ? readAt + read.waitedOutMillis() : Long.MAX_VALUE;
         candidate = Math.min(candidate, read.lastOfFullStreamsMillis());
         return oldestPendingMillis < 0 ? candidate : Math.min(candidate, oldestPendingMillis);
     }

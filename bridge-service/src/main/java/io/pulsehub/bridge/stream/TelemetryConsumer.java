@@ -40,9 +40,9 @@ class TelemetryConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TelemetryConsumer.class);
     /**
      * How long a read waits for new entries. Short, because on a quiet hub the watermark moves only when a read
-     * returns, so a window closes up to about this long (plus the read before) after it could; an empty read costs
-     * Redis next to nothing. Far below the Redis client's socket timeout (2 s), so a blocked read never looks like a
-     * dead connection.
+     * returns, so a window closes up to about this long after it could ({@link IngestWatermark}); an empty read
+     * costs Redis next to nothing. Far below the Redis client's socket timeout (2 s), so a blocked read never looks
+     * like a dead connection.
      */
     static final int BLOCK_MILLIS = 100;
     private static final long SHUTDOWN_GRACE_MILLIS = 10_000;

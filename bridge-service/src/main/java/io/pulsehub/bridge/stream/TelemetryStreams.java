@@ -48,8 +48,10 @@ final class TelemetryStreams {
      * @param lastOfFullStreamsMillis the lowest Redis time among the last entries of the streams that returned as
      *                                many entries as asked for (more may wait there); {@link Long#MAX_VALUE} when
      *                                none did
+     * @param waitedOutMillis         how long a blocking read waited in vain: its BLOCK when it timed out without
+     *                                an entry, else 0
      */
-    record Read(List<Delivery> deliveries, boolean drainedSome, long lastOfFullStreamsMillis) {
+    record Read(List<Delivery> deliveries, boolean drainedSome, long lastOfFullStreamsMillis, long waitedOutMillis) {
 
         /** Whether some stream returned as many entries as asked for, so that more may be waiting there. */
         boolean leftEntriesBehind() {
@@ -145,7 +147,7 @@ final class TelemetryStreams {
         }
         final int count = isolating ? 1 : countPerStream;
         final List<Delivery> deliveries =
-                read(XReadGroupParams.xReadGroupParams().count(count), count, from).deliveries();
+                read(XReadGroupParams.xReadGroupParams().count(count), count, from, 0).deliveries();
         return new OwnPending(deliveries.isEmpty() ? deliveries : withDeliveryCounts(deliveries), isolating);
     }
 
@@ -189,15 +191,15 @@ final class TelemetryStreams {
             from.put(key.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
         final XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(countPerStream);
-        return read(blockMillis > 0 ? params.block(blockMillis) : params, countPerStream, from);
+        return read(blockMillis > 0 ? params.block(blockMillis) : params, countPerStream, from, blockMillis);
     }
 
     private Read read(final XReadGroupParams params, final int countPerStream,
-                      final Map<byte[], StreamEntryID> from) {
+                      final Map<byte[], StreamEntryID> from, final int blockMillis) {
         final List<Map.Entry<byte[], List<StreamEntryBinary>>> reply =
                 redis.xreadGroupBinary(GROUP, consumer, params, from);
         if (reply == null) {
-            return new Read(List.of(), true, Long.MAX_VALUE);
+            return new Read(List.of(), true, Long.MAX_VALUE, Math.max(0, blockMillis));
         }
         final List<Delivery> deliveries = new ArrayList<>();
         int fullStreams = 0;
@@ -215,7 +217,7 @@ final class TelemetryStreams {
             }
         }
         // A stream missing from the reply had nothing undelivered: Redis leaves such streams out.
-        return new Read(deliveries, fullStreams < from.size(), lastOfFullStreams);
+        return new Read(deliveries, fullStreams < from.size(), lastOfFullStreams, 0);
     }
 
     /**

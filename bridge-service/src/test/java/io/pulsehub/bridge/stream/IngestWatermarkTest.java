@@ -14,12 +14,21 @@ class IngestWatermarkTest {
     private static final long READ_AT = 10_000;
 
     private static TelemetryStreams.Read read(final boolean drainedSome, final long lastOfFullStreams) {
-        return new TelemetryStreams.Read(List.of(), drainedSome, lastOfFullStreams);
+        return new TelemetryStreams.Read(List.of(), drainedSome, lastOfFullStreams, 0);
     }
 
     @Test
     void aDrainedReadCoversEverythingBeforeItsStart() {
         assertThat(IngestWatermark.candidate(READ_AT, read(true, Long.MAX_VALUE), -1)).isEqualTo(READ_AT);
+    }
+
+    @Test
+    void aBlockingReadThatTimedOutEmptyAlsoCoversItsWait() {
+        final TelemetryStreams.Read waitedOut = new TelemetryStreams.Read(List.of(), true, Long.MAX_VALUE, 100);
+
+        assertThat(IngestWatermark.candidate(READ_AT, waitedOut, -1)).isEqualTo(READ_AT + 100);
+        // Whatever another consumer of the group took meanwhile and has not written yet still holds it back.
+        assertThat(IngestWatermark.candidate(READ_AT, waitedOut, READ_AT + 40)).isEqualTo(READ_AT + 40);
     }
 
     @Test

@@ -12,12 +12,15 @@ import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The stream commands of the consumer against a real Redis: the group's lag (pending, undelivered, also where Redis
@@ -178,6 +181,33 @@ class TelemetryStreamsIT {
             assertThat(oldestPending).isEqualTo(-1);
             assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(readAt);
             assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
+        }
+    }
+
+    @Test
+    void aBlockingReadThatTimesOutEmptyCoversItsWaitAndAnEntryDuringTheWaitEndsIt() throws Exception {
+        try (RedisClient own = RedisClient.create(redis.url() + "/2")) {
+            final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
+            streams.ensureGroups();
+
+            final long readAt = RedisClock.millis(own);
+            final TelemetryStreams.Read empty = streams.readNew(10, 80);
+            assertThat(empty.deliveries()).isEmpty();
+            assertThat(empty.waitedOutMillis()).isEqualTo(80);
+            final long candidate = IngestWatermark.candidate(readAt, empty, streams.backlog().oldestPendingMillis());
+            assertThat(candidate).isEqualTo(readAt + 80);
+            // What the bound relies on: an entry added after the wait gets a time at or after its end.
+            final StreamEntryID next = own.xadd(FIRST, Map.of("d", "wm-1"), XAddParams.xAddParams());
+            assertThat(next.getTime()).isGreaterThanOrEqualTo(candidate);
+
+            final CompletableFuture<TelemetryStreams.Read> waiting =
+                    CompletableFuture.supplyAsync(() -> streams.readNew(10, 5_000));
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                own.xadd(SECOND, Map.of("d", "wm-2"), XAddParams.xAddParams());
+                return waiting.isDone();
+            });
+            assertThat(waiting.join().deliveries()).isNotEmpty();
+            assertThat(waiting.join().waitedOutMillis()).isZero();
         }
     }
 
