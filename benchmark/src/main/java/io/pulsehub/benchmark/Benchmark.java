@@ -122,12 +122,13 @@ public final class Benchmark {
     private TargetResult measureHub(final FullHubTarget hub, final LoadGenerator generator) throws Exception {
         LOG.info("=== {} ===", hub.title());
         hub.processes().forEach((name, process) -> sampler.watch(name, process.pid()));
-        final List<Path> credentials = DeviceCredential.writeSplit(hub.devices("bench", settings.devices()),
-                settings.loadProcesses(), work.resolve("load"), hub.key());
+        final List<DeviceCredential> devices = hub.devices("bench", settings.devices());
+        final List<Path> credentials = DeviceCredential.writeSplit(devices, settings.loadProcesses(),
+                work.resolve("load"), hub.key());
         final Influx influx = hub.influx();
         final AtomicLong persistedBefore = new AtomicLong();
         final AtomicLong persistedAfter = new AtomicLong();
-        try (HubProbe probe = new HubProbe(hub)) {
+        try (HubProbe probe = new HubProbe(hub, devices.stream().map(DeviceCredential::id).toList())) {
             // The backlog the saturation phase leaves is drained before the half-load phase, so the latencies of
             // that phase are not those of a hub still catching up. The probe measures that phase only: its polling
             // of InfluxDB would otherwise load the hub during saturation, and its latencies there would be those

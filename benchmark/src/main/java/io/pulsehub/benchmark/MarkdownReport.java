@@ -64,7 +64,8 @@ final class MarkdownReport {
             out.append(String.format(Locale.ROOT, "| time to persist that backlog (s) | %s |%n",
                     number(figures.drainSeconds())));
             percentiles(out, "publish → queryable in InfluxDB (ms, half load)", figures.queryableMs());
-            percentiles(out, "window can close → aggregate at the app (ms)", figures.aggregateMs());
+            percentiles(out, "window can close → aggregate at the app (ms, every device's, half load)",
+                    figures.aggregateMs());
             out.append("\n");
         }
 

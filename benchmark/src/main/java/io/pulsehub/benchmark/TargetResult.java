@@ -24,7 +24,8 @@ record TargetResult(String key, String title, int devices, int loadProcesses, in
      * @param backlogAtEndOfLoad readings acked but not yet in InfluxDB when the saturation load stopped
      * @param drainSeconds       how long after the load stopped until InfluxDB held every acked reading
      * @param queryableMs        publish of a probe reading until InfluxDB answers a query for it (at half load)
-     * @param aggregateMs        window end + lateness until the aggregate arrived at a subscribed app
+     * @param aggregateMs        window end + lateness until the aggregate arrived at a subscribed app, one per device
+     *                           and window
      */
     record HubFigures(double persistedPerSecond, long backlogAtEndOfLoad, double drainSeconds,
                       Percentiles queryableMs, Percentiles aggregateMs, long probeReadings) {
