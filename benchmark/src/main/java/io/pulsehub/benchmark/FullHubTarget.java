@@ -61,7 +61,7 @@ final class FullHubTarget implements Target {
         final Path redisDir = Files.createDirectories(dir.resolve("redis"));
         final Launched redisServer = launch("redis", List.of("redis-server", "--bind", Net.LOOPBACK,
                 "--port", Integer.toString(redisPort), "--dir", redisDir.toString(), "--appendonly", "yes",
-                "--appendfsync", "everysec", "--save", "", "--daemonize", "no"), Map.of(), dir);
+                "--appendfsync", "everysec", "--hz", "50", "--save", "", "--daemonize", "no"), Map.of(), dir);
         redisServer.awaitReady("port accepting", () -> Net.accepts(redisPort), Duration.ofSeconds(30));
         redis = RedisClient.create(URI.create(redisUrl()));
 

@@ -74,6 +74,19 @@ class ComposeFileTest {
     }
 
     @Test
+    void redisAndTheBrokerAreTunedAsInTheLocalRun() throws IOException {
+        final Matcher hz = Pattern.compile("--hz (\\d+)")
+                .matcher(Files.readString(compose.root.resolve("hub"), StandardCharsets.UTF_8));
+        assertThat(hz.find()).as("./hub starts Redis with --hz").isTrue();
+        assertThat(list(services.get("redis"), "command")).as("Redis' timer, which ends the bridge's blocking reads")
+                .containsSubsequence("--hz", hz.group(1));
+        // The local run's default HUB_BROKER_RECEIVE_MAXIMUM (docs/configuration.md).
+        assertThat(Files.readString(compose.root.resolve("docker/hivemq/config.xml"), StandardCharsets.UTF_8))
+                .containsIgnoringWhitespaces(
+                        "<receive-maximum><server-receive-maximum>32</server-receive-maximum></receive-maximum>");
+    }
+
+    @Test
     void refusesToStartWithoutItsSecrets() {
         for (final String secret : SECRETS.keySet()) {
             final Map<String, String> missingOne = new HashMap<>(SECRETS);

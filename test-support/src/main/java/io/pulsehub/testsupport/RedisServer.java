@@ -57,6 +57,7 @@ public final class RedisServer implements AutoCloseable {
                 "--dir", directory.toString(),
                 "--appendonly", "yes",
                 "--appendfsync", "everysec",
+                "--hz", "50", // as ./hub runs it: blocking reads end on this timer
                 "--save", "",
                 "--daemonize", "no");
         final ChildProcess started =
