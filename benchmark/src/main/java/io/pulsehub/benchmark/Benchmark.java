@@ -30,9 +30,6 @@ public final class Benchmark {
     private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String PARTITIONS = "8";
-    private static final String SELF = "bench (subscriber, probe)";
-    private static final String MACHINE = "machine total";
-    private static final String OTHERS = "other processes";
 
     private final BenchSettings settings;
     private final Jars jars;
@@ -67,7 +64,7 @@ public final class Benchmark {
 
     private void run() throws Exception {
         final Instant started = Instant.now();
-        sampler.watch(SELF, ProcessHandle.current().pid());
+        sampler.watch(CpuShares.SELF, ProcessHandle.current().pid());
         final LoadGenerator generator = new LoadGenerator(jars, sampler, work.resolve("load"), settings.maxInflight());
         final List<TargetResult> results = new ArrayList<>();
         ConnectionScale connections = null;
@@ -223,7 +220,7 @@ public final class Benchmark {
             after = sampler.snapshot();
             atEnd.run();
             after.forEach((name, stat) -> {
-                if (name.startsWith("loadgen-") && before.containsKey(name)) {
+                if (name.startsWith(CpuShares.GENERATOR_PREFIX) && before.containsKey(name)) {
                     generatorCpuSeconds.put(name, stat.cpuSeconds() - before.get(name).cpuSeconds());
                 }
             });
@@ -250,7 +247,7 @@ public final class Benchmark {
         final double drainSeconds = afterSaturation.drainSeconds(warmup.acked() + saturation.acked());
         final Map<String, Double> cpuPercent = new LinkedHashMap<>();
         final List<String> names = new ArrayList<>(target.processes().keySet());
-        names.add(SELF);
+        names.add(CpuShares.SELF);
         names.forEach(name -> {
             if (before.containsKey(name) && after.containsKey(name)) {
                 cpuPercent.put(name, round1((after.get(name).cpuSeconds() - before.get(name).cpuSeconds())
@@ -260,8 +257,8 @@ public final class Benchmark {
         window.generatorCpuSeconds.forEach((name, seconds) -> cpuPercent.put(name, round1(seconds / wall * 100)));
         // This machine may be shared: whatever else ran during the phase is stated, not hidden.
         final double ours = cpuPercent.values().stream().mapToDouble(Double::doubleValue).sum();
-        cpuPercent.put(MACHINE, round1(machineBusy / wall * 100));
-        cpuPercent.put(OTHERS, round1(Math.max(0, machineBusy / wall * 100 - ours)));
+        cpuPercent.put(CpuShares.MACHINE, round1(machineBusy / wall * 100));
+        cpuPercent.put(CpuShares.OTHERS, round1(Math.max(0, machineBusy / wall * 100 - ours)));
         LOG.info("{} CPU % during saturation: {}", target.key(), cpuPercent);
 
         final double rate = saturation.ackedPerSecond() / 2 / settings.devices();

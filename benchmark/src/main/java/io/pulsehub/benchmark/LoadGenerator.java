@@ -96,7 +96,7 @@ final class LoadGenerator {
         lastPeakRssKb.clear();
         try {
             for (int index = 0; index < credentials.size(); index++) {
-                final String name = "loadgen-" + (index + 1);
+                final String name = CpuShares.GENERATOR_PREFIX + (index + 1);
                 final Path summary = dir.resolve(phase + "-" + (index + 1) + ".json");
                 Files.deleteIfExists(summary);
                 summaries.add(summary);

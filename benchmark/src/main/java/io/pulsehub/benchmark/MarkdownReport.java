@@ -72,6 +72,9 @@ final class MarkdownReport {
         out.append("CPU during the saturation phase, % of one core (the machine has ")
                 .append(run.machine().cpus() * 100).append(" %):\n\n");
         processTable(out, targets, TargetResult::cpuPercentAtSaturation);
+        out.append("\nWhat limited each saturation figure:\n\n");
+        targets.forEach(target -> out.append("- ").append(target.title()).append(": ")
+                .append(CpuShares.limit(target.cpuPercentAtSaturation(), run.machine().cpus())).append("\n"));
         out.append("\nCPU seconds over the whole measurement of each target:\n\n");
         processTable(out, targets, TargetResult::cpuSeconds);
         out.append("\nPeak RSS (VmHWM), MB:\n\n");

@@ -1,6 +1,7 @@
 package io.pulsehub.benchmark;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResultMathTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void saysWhetherTheCoresOrTheGeneratorLimitedASaturationFigure() {
+        final Map<String, Double> mosquitto = new LinkedHashMap<>();
+        mosquitto.put("mosquitto", 35.0);
+        mosquitto.put(CpuShares.SELF, 27.2);
+        mosquitto.put("loadgen-1", 63.6);
+        mosquitto.put("loadgen-2", 64.1);
+        mosquitto.put(CpuShares.MACHINE, 190.1);
+        mosquitto.put(CpuShares.OTHERS, 0.2);
+        assertThat(CpuShares.limit(mosquitto, 2)).isEqualTo("the cores (190 of 200 % busy); the target 35 %, busiest "
+                + "mosquitto 35 %; the load generators 128 %, more than the target, so a lighter generator would "
+                + "raise this figure.");
+
+        final Map<String, Double> hivemq = Map.of("hivemq", 104.0, "loadgen-1", 42.4, "loadgen-2", 35.4,
+                CpuShares.MACHINE, 150.0);
+        assertThat(CpuShares.limit(hivemq, 2)).isEqualTo("not the cores (150 of 200 % busy): the in-flight window or "
+                + "a wait; the target 104 %, busiest hivemq 104 %; the load generators 78 %, less than the target; "
+                + "hivemq is at one core's worth, which holds it if a single thread does the work.");
+    }
 
     @Test
     void percentilesAreNearestRank() {

@@ -1,0 +1,65 @@
+package io.pulsehub.benchmark;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Who used the cores during a target's saturation phase, and what that says about what limited its figure: the
+ * issue asks which process saturates, and whether the load generator, rather than the target, is the limit.
+ */
+final class CpuShares {
+
+    static final String SELF = "bench (subscriber, probe)";
+    static final String MACHINE = "machine total";
+    static final String OTHERS = "other processes";
+    static final String GENERATOR_PREFIX = "loadgen-";
+    /** A machine at least this busy has no core to spare. */
+    private static final double SATURATED_SHARE = 0.9;
+    /** A process this close to one core's worth may be held by one thread. */
+    private static final double ONE_CORE_PERCENT = 95;
+
+    private CpuShares() {
+    }
+
+    /**
+     * @param cpuPercent a target's CPU during saturation, % of one core, by process (as {@link Benchmark} measures
+     *                   it: the target's processes, the load generators, {@link #SELF}, {@link #MACHINE} and
+     *                   {@link #OTHERS})
+     * @return one sentence for the report
+     */
+    static String limit(final Map<String, Double> cpuPercent, final int cpus) {
+        double target = 0;
+        double generators = 0;
+        String busiest = null;
+        double busiestPercent = -1;
+        for (final Map.Entry<String, Double> process : cpuPercent.entrySet()) {
+            final String name = process.getKey();
+            final double percent = process.getValue();
+            if (name.startsWith(GENERATOR_PREFIX)) {
+                generators += percent;
+            } else if (!name.equals(SELF) && !name.equals(MACHINE) && !name.equals(OTHERS)) {
+                target += percent;
+                if (percent > busiestPercent) {
+                    busiest = name;
+                    busiestPercent = percent;
+                }
+            }
+        }
+        final double machine = cpuPercent.getOrDefault(MACHINE, 0.0);
+        final double capacity = cpus * 100.0;
+        final StringBuilder sentence = new StringBuilder();
+        sentence.append(machine >= SATURATED_SHARE * capacity
+                ? String.format(Locale.ROOT, "the cores (%.0f of %.0f %% busy)", machine, capacity)
+                : String.format(Locale.ROOT, "not the cores (%.0f of %.0f %% busy): the in-flight window or a "
+                        + "wait", machine, capacity));
+        sentence.append(String.format(Locale.ROOT, "; the target %.0f %%, busiest %s %.0f %%; the load generators "
+                + "%.0f %%, %s", target, busiest, busiestPercent, generators,
+                generators > target ? "more than the target, so a lighter generator would raise this figure"
+                        : "less than the target"));
+        if (busiestPercent >= ONE_CORE_PERCENT) {
+            sentence.append(String.format(Locale.ROOT, "; %s is at one core's worth, which holds it if a single "
+                    + "thread does the work", busiest));
+        }
+        return sentence.append('.').toString();
+    }
+}
