@@ -1,10 +1,13 @@
 package io.pulsehub.benchmark;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,54 +35,71 @@ record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight,
         require(!targets.isEmpty() && TARGETS.containsAll(targets), "--targets is a list of " + TARGETS);
     }
 
-    static BenchSettings parse(final String[] args) {
-        final Map<String, String> given = new LinkedHashMap<>();
-        for (int index = 0; index < args.length; index++) {
-            final String name = args[index];
-            if (!name.startsWith("--") || index + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got '" + name + "'");
-            }
-            given.put(name.substring(2), args[++index]);
-        }
+    /** The command line, for {@link Benchmark#main}: picocli parses, the record's constructor validates. */
+    @Command(name = "./hub bench", sortOptions = false,
+            description = "The same QoS 1 load against Mosquitto, bare HiveMQ CE and the full hub, on loopback; "
+                    + "writes bench/*.json and docs/benchmarks.md. Every figure is bounded, so a run takes minutes.")
+    static final class Options {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+        @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
+                description = "the repository (default: ${DEFAULT-VALUE})")
+        String root;
+        @Option(names = "--devices", paramLabel = "N", defaultValue = "100",
+                description = "devices of the load, 1-2000 (default: ${DEFAULT-VALUE})")
+        int devices;
+        @Option(names = "--processes", paramLabel = "N", defaultValue = "2",
+                description = "load generator JVMs, 1-16 (default: ${DEFAULT-VALUE})")
+        int loadProcesses;
+        @Option(names = "--inflight", paramLabel = "N", defaultValue = "10",
+                description = "unacknowledged publishes per device, 1-1000 (default: ${DEFAULT-VALUE})")
+        int maxInflight;
+        @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "8",
+                description = "1-120 (default: ${DEFAULT-VALUE})")
+        int warmupSeconds;
+        @Option(names = "--saturation", paramLabel = "SECONDS", defaultValue = "20",
+                description = "5-120 (default: ${DEFAULT-VALUE})")
+        int saturationSeconds;
+        @Option(names = "--half", paramLabel = "SECONDS", defaultValue = "30",
+                description = "at half load, 5-120 (default: ${DEFAULT-VALUE})")
+        int halfLoadSeconds;
+        @Option(names = "--connections", paramLabel = "N", defaultValue = "10000",
+                description = "devices of the connection-scale run, 1-20000 (default: ${DEFAULT-VALUE})")
+        int connections;
+        @Option(names = "--connection-processes", paramLabel = "N", defaultValue = "4",
+                description = "its generator JVMs, 1-16 (default: ${DEFAULT-VALUE})")
+        int connectionProcesses;
+        @Option(names = "--hold", paramLabel = "SECONDS", defaultValue = "20",
+                description = "how long the connections are held, 5-120 (default: ${DEFAULT-VALUE})")
+        int holdSeconds;
+        @Option(names = "--targets", paramLabel = "TARGET", defaultValue = "mosquitto,hivemq,hub,connections",
+                split = ",", description = "any of mosquitto, hivemq, hub, connections (default: all)")
+        List<String> targets;
+        @Option(names = "--profile", paramLabel = "true|false", defaultValue = "false", arity = "1",
+                description = "JFR recordings of the broker and the bridge (default: ${DEFAULT-VALUE})")
+        boolean profile;
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Options());
+    }
+
+    /**
+     * @param parsed what {@link #commandLine()} parsed
+     * @throws IllegalArgumentException naming the option when a value is out of range
+     */
+    static BenchSettings from(final CommandLine.ParseResult parsed) {
+        final Options options = parsed.commandSpec().commandLine().getCommand();
         final List<String> defaults = new ArrayList<>();
-        final BenchSettings settings = new BenchSettings(
-                Path.of(text(given, "root", ".", defaults)).toAbsolutePath().normalize(),
-                number(given, "devices", 100, defaults),
-                number(given, "processes", 2, defaults),
-                number(given, "inflight", 10, defaults),
-                number(given, "warmup", 8, defaults),
-                number(given, "saturation", 20, defaults),
-                number(given, "half", 30, defaults),
-                number(given, "connections", 10_000, defaults),
-                number(given, "connection-processes", 4, defaults),
-                number(given, "hold", 20, defaults),
-                List.of(text(given, "targets", "mosquitto,hivemq,hub,connections", defaults).split(",")),
-                Boolean.parseBoolean(text(given, "profile", "false", defaults)),
-                defaults);
-        if (!given.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s) " + given.keySet());
+        for (final OptionSpec option : parsed.commandSpec().options()) {
+            if (!option.usageHelp() && !option.versionHelp() && !parsed.hasMatchedOption(option)) {
+                defaults.add(option.longestName() + " " + option.defaultValue());
+            }
         }
-        return settings;
-    }
-
-    private static String text(final Map<String, String> given, final String name, final String fallback,
-                               final List<String> defaults) {
-        final String value = given.remove(name);
-        if (value == null) {
-            defaults.add("--" + name + " " + fallback);
-            return fallback;
-        }
-        return value;
-    }
-
-    private static int number(final Map<String, String> given, final String name, final int fallback,
-                              final List<String> defaults) {
-        final String value = text(given, name, Integer.toString(fallback), defaults);
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
-        }
+        return new BenchSettings(Path.of(options.root).toAbsolutePath().normalize(), options.devices,
+                options.loadProcesses, options.maxInflight, options.warmupSeconds, options.saturationSeconds,
+                options.halfLoadSeconds, options.connections, options.connectionProcesses, options.holdSeconds,
+                options.targets, options.profile, defaults);
     }
 
     private static void require(final boolean condition, final String problem) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +44,17 @@ public final class Benchmark {
     }
 
     public static void main(final String[] args) throws Exception {
+        final CommandLine cli = BenchSettings.commandLine();
         final BenchSettings settings;
         try {
-            settings = BenchSettings.parse(args);
-        } catch (final IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
+            final CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(System.out);
+                return;
+            }
+            settings = BenchSettings.from(parsed);
+        } catch (final CommandLine.ParameterException | IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage() + " (--help lists the options)");
             System.exit(2);
             return;
         }
