@@ -92,7 +92,7 @@ record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight,
         final Options options = parsed.commandSpec().commandLine().getCommand();
         final List<String> defaults = new ArrayList<>();
         for (final OptionSpec option : parsed.commandSpec().options()) {
-            if (!option.usageHelp() && !option.versionHelp() && !parsed.hasMatchedOption(option)) {
+            if (!option.usageHelp() && !parsed.hasMatchedOption(option)) {
                 defaults.add(option.longestName() + " " + option.defaultValue());
             }
         }

@@ -73,9 +73,9 @@ class BridgeMqttClient {
 
     private static final Logger log = LoggerFactory.getLogger(BridgeMqttClient.class);
     /** What the bridge assumes until the broker's CONNACK says otherwise: HiveMQ's default. */
-    static final int ASSUMED_RECEIVE_MAXIMUM = 10;
+    private static final int ASSUMED_RECEIVE_MAXIMUM = 10;
     /** Beyond this, more in flight would spend the broker's memory rather than save round trips. */
-    static final int MAX_IN_FLIGHT = 64;
+    private static final int MAX_IN_FLIGHT = 64;
     private static final int RECEIVE_MAXIMUM_UNSTATED = 65_535;
     private static final long IN_FLIGHT_RECHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long COMPLETION_TIMEOUT_MILLIS = 10_000;

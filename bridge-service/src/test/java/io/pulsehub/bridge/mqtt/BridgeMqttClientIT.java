@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The bridge's MQTT connection against a real broker: it keeps as many publishes in flight as the broker's Receive
  * Maximum allows, and many publishes arrive complete, also when aggregates and commands publish at the same time,
- * and none is refused for exceeding the in-flight limit. Once with HiveMQ's default Receive Maximum, once with the hub
- * broker's.
+ * and none is refused for exceeding the in-flight limit. Once with a Receive Maximum near HiveMQ's default, once with
+ * the hub broker's.
  */
 class BridgeMqttClientIT {
 
@@ -67,7 +67,8 @@ class BridgeMqttClientIT {
     }
 
     @ParameterizedTest
-    @CsvSource({"10, 9, 8", "32, 31, 30"})
+    // 12, not HiveMQ's 10: the bridge assumes 10 until the CONNACK, so a broker granting 10 could not show it was read.
+    @CsvSource({"12, 11, 10", "32, 31, 30"})
     void aBatchAndConcurrentSinglePublishesAllArriveWithoutOverrunningTheBrokersReceiveMaximum(
             final int receiveMaximum, final int inFlight, final int window) throws Exception {
         start(receiveMaximum);
