@@ -19,6 +19,16 @@ public final class Topics {
         return DEVICES + "/" + deviceId + "/" + TELEMETRY;
     }
 
+    /** Whether the topic is {@link #telemetry(String) deviceId's telemetry topic}; builds no string (hot path). */
+    public static boolean isTelemetryOf(final String topic, final String deviceId) {
+        final int idStart = DEVICES.length() + 1;
+        final int idEnd = idStart + deviceId.length();
+        return topic.length() == idEnd + 1 + TELEMETRY.length()
+                && topic.startsWith(DEVICES) && topic.charAt(DEVICES.length()) == '/'
+                && topic.startsWith(deviceId, idStart) && topic.charAt(idEnd) == '/'
+                && topic.startsWith(TELEMETRY, idEnd + 1);
+    }
+
     public static String presence(final String deviceId) {
         return DEVICES + "/" + deviceId + "/" + PRESENCE;
     }

@@ -64,6 +64,21 @@ class IdentifiersTest {
         assertThat(Topics.deviceOfTelemetry("devices/d1/commands")).isEmpty();
     }
 
+    @Test
+    void telemetryTopicOfADeviceIsRecognisedExactly() {
+        assertThat(Topics.isTelemetryOf(Topics.telemetry("d1"), "d1")).isTrue();
+        assertThat(Topics.isTelemetryOf("devices/d1/telemetry", "d10")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d10/telemetry", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d2/telemetry", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d1/telemetry/x", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d1/telemetrx", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d1/presence", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devicesXd1/telemetry", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("devices/d1Xtelemetry", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("Devices/d1/telemetry", "d1")).isFalse();
+        assertThat(Topics.isTelemetryOf("", "d1")).isFalse();
+    }
+
     /** The rules are loops for speed; they must accept exactly what the documented patterns accept. */
     @Test
     void loopsAcceptExactlyTheDocumentedPatterns() {

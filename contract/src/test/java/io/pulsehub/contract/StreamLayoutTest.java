@@ -51,6 +51,21 @@ class StreamLayoutTest {
     }
 
     @Test
+    void fieldsWhoseKeysAreOtherArraysAreFoundByContent() {
+        // A plain HashMap compares byte[] keys by identity, so get() misses these and the fields must be searched.
+        final Map<byte[], byte[]> fields = new java.util.HashMap<>();
+        fields.put(new byte[]{'p'}, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        fields.put(new byte[]{'t'}, "42".getBytes(StandardCharsets.US_ASCII));
+        fields.put(new byte[]{'d'}, "d1".getBytes(StandardCharsets.UTF_8));
+
+        final StreamEntry entry = StreamEntry.fromFields(fields);
+
+        assertThat(entry.deviceId()).isEqualTo("d1");
+        assertThat(entry.brokerTimeNanos()).isEqualTo(42L);
+        assertThat(new String(entry.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
     void entryFromElsewhereIsRefused() {
         assertThatThrownBy(() -> StreamEntry.fromFields(Map.of("x".getBytes(), "y".getBytes())))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Date;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * App logins with RS256/ES256 tokens whose keys come from a JWKS URL, with issuer and audience configured, and one
@@ -79,6 +80,37 @@ class AppTokenIT {
             assertThat(Mqtt.subscribe(app, Topics.telemetry(foreign.id())).code()).isEqualTo(0x87);
         } finally {
             Mqtt.disconnect(app);
+        }
+    }
+
+    /**
+     * The extension keeps each connection's identity with the connection: an app that takes over a client id has
+     * its own owner's rights, for publishes and subscriptions alike, never those of the connection it replaced.
+     */
+    @Test
+    void appTakingOverAClientIdHasOnlyItsOwnOwnersRights() throws Exception {
+        final ProvisionedDevice alices = hub.provision("alices", "alice-t");
+        final ProvisionedDevice bobs = hub.provision("bobs", "bob-t");
+        final String clientId = Mqtt.appClientId();
+        final MqttAsyncClient alice = Mqtt.v5(hub.mqttUrl(), clientId, "app",
+                Jwts.hs256(EmbeddedHub.JWT_SECRET, valid("alice-t").build()));
+        MqttAsyncClient bob = null;
+        try {
+            assertThat(Mqtt.subscribe(alice, Topics.telemetry(alices.id())).code()).isEqualTo(1);
+            assertThat(Mqtt.publish(alice, Topics.command(alices.id(), "ping"), "{}").code()).isLessThan(0x80);
+
+            bob = Mqtt.v5(hub.mqttUrl(), clientId, "app", Jwts.hs256(EmbeddedHub.JWT_SECRET, valid("bob-t").build()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alice.isConnected());
+
+            assertThat(Mqtt.subscribe(bob, Topics.telemetry(alices.id())).code()).isEqualTo(0x87);
+            assertThat(Mqtt.subscribe(bob, Topics.telemetry(bobs.id())).code()).isEqualTo(1);
+            assertThat(Mqtt.publish(bob, Topics.command(bobs.id(), "ping"), "{}").code()).isLessThan(0x80);
+            assertThat(Mqtt.publish(bob, Topics.command(alices.id(), "ping"), "{}").code()).isEqualTo(0x87);
+        } finally {
+            Mqtt.disconnect(alice);
+            if (bob != null) {
+                Mqtt.disconnect(bob);
+            }
         }
     }
 

@@ -25,6 +25,9 @@ import java.util.concurrent.Executor;
  * owner own the device?) are answered asynchronously on the executor. HiveMQ decides what a refusal means per
  * protocol version: an MQTT 5 publisher gets a PUBACK with the reason code and string (and is then disconnected
  * by HiveMQ), an MQTT 3 publisher is disconnected; a refused subscription gets a failure code in the SUBACK.
+ * <p>
+ * One instance per connection (HiveMQ asks the provider once per connection and keeps the answer with it), so the
+ * connection's identity is read once, not for every publish.
  */
 final class HubAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
 
@@ -35,6 +38,7 @@ final class HubAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
     private final @NotNull Ownership ownership;
     private final @NotNull Executor executor;
     private final @NotNull Duration timeout;
+    private final @NotNull ConnectionIdentity connection = new ConnectionIdentity();
 
     HubAuthorizer(final @NotNull Ownership ownership, final @NotNull Executor executor,
                   final @NotNull Duration timeout) {
@@ -171,8 +175,8 @@ final class HubAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
         }
     }
 
-    private static @NotNull Optional<Identity> identityOf(final @NotNull ClientBasedInput input) {
-        return Identities.of(input.getConnectionInformation());
+    private @NotNull Optional<Identity> identityOf(final @NotNull ClientBasedInput input) {
+        return connection.of(input.getConnectionInformation());
     }
 
     private static @NotNull String clientOf(final @NotNull ClientBasedInput input) {

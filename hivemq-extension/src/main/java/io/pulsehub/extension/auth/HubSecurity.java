@@ -48,11 +48,12 @@ public final class HubSecurity {
                 jwt.audience(), jwt.clockSkew(), Clock.systemUTC());
         final LoginPolicy policy = new LoginPolicy(devices, appTokens, secrets.serviceTokenSha256());
         final LoginThrottle throttle = new LoginThrottle(throttleSettings, System::nanoTime);
-        // Both are thread-safe, so every client shares one instance.
+        // The authenticator is thread-safe and shared; an authorizer keeps its connection's identity, so each
+        // connection gets its own.
         final HubAuthenticator authenticator = new HubAuthenticator(policy, throttle, metrics, executor, timeout);
-        final HubAuthorizer authorizer = new HubAuthorizer(new Ownership(devices), executor, timeout);
+        final Ownership ownership = new Ownership(devices);
         registry.setAuthenticatorProvider(input -> authenticator);
-        registry.setAuthorizerProvider(input -> authorizer);
+        registry.setAuthorizerProvider(input -> new HubAuthorizer(ownership, executor, timeout));
         return new HubSecurity(executor.scheduleWithFixedDelay(throttle::sweep, THROTTLE_SWEEP.toMillis(),
                 THROTTLE_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
     }

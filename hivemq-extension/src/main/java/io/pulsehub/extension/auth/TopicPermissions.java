@@ -23,26 +23,30 @@ public final class TopicPermissions {
 
     /** Whether this is a device publishing its own telemetry: the one publish the hub stores. */
     public static boolean isOwnTelemetry(final @NotNull Identity who, final @NotNull String topic) {
-        return who.role() == Role.DEVICE && topic.equals(Topics.telemetry(who.subject()));
+        return who.role() == Role.DEVICE && Topics.isTelemetryOf(topic, who.subject());
     }
 
     public static @NotNull Verdict publish(final @NotNull Identity who, final @NotNull String topic) {
         if (topic.startsWith("$")) {
             return Verdict.deny("topics starting with '$' are reserved");
         }
-        final String[] levels = topic.split("/", -1);
+        // Every reading passes here: a device's case is decided without splitting the topic.
         return switch (who.role()) {
             case DEVICE -> isOwnTelemetry(who, topic)
                     ? Verdict.allow()
                     : Verdict.deny("a device may publish only to " + Topics.telemetry(who.subject()));
-            case APP -> isCommand(levels)
-                    ? Verdict.ifOwnerOf(levels[1])
-                    : Verdict.deny("an app may publish only to devices/{id}/commands/{name} of its own devices");
-            case SERVICE -> isServicePublication(levels)
+            case APP -> appPublication(topic.split("/", -1));
+            case SERVICE -> isServicePublication(topic.split("/", -1))
                     ? Verdict.allow()
                     : Verdict.deny("the service may publish only to aggregates/{id}/..., alerts/{id}/... "
                     + "and devices/{id}/commands/{name}");
         };
+    }
+
+    private static @NotNull Verdict appPublication(final @NotNull String[] levels) {
+        return isCommand(levels)
+                ? Verdict.ifOwnerOf(levels[1])
+                : Verdict.deny("an app may publish only to devices/{id}/commands/{name} of its own devices");
     }
 
     public static @NotNull Verdict subscribe(final @NotNull Identity who, final @NotNull String filter) {

@@ -41,7 +41,7 @@ public final class TelemetryIngest {
         // One clock for all clients: broker times must be distinct across the whole hub, not per connection.
         final TelemetryInterceptor interceptor = new TelemetryInterceptor(writer, new BrokerClock(), ackTimeout,
                 metrics, limits, rateLimiter, backlog, clients);
-        registry.setClientInitializer((input, client) -> client.addPublishInboundInterceptor(interceptor));
+        registry.setClientInitializer((input, client) -> client.addPublishInboundInterceptor(interceptor.forConnection()));
         return new TelemetryIngest(scheduler.scheduleWithFixedDelay(rateLimiter::sweep, RATE_SWEEP.toMillis(),
                 RATE_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
     }

@@ -17,7 +17,7 @@ import io.pulsehub.contract.InvalidTelemetryException;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.TelemetryCodec;
 import io.pulsehub.extension.LogSafe;
-import io.pulsehub.extension.auth.Identities;
+import io.pulsehub.extension.auth.ConnectionIdentity;
 import io.pulsehub.extension.auth.Identity;
 import io.pulsehub.extension.auth.TopicPermissions;
 import io.pulsehub.extension.config.Limits;
@@ -53,7 +53,7 @@ import java.util.Optional;
  * later. An array with more readings than {@link Limits#maxReadingsPerPayload()} is an invalid payload, and so is a
  * reading with a {@link io.pulsehub.contract.Identifiers#RESERVED_METRIC_NAMES reserved metric name} (the codec refuses it).
  */
-final class TelemetryInterceptor implements PublishInboundInterceptor {
+final class TelemetryInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(TelemetryInterceptor.class);
     static final String TIMEOUT_REASON = "storing the reading timed out; send it again";
@@ -88,8 +88,17 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
         this.rateReason = "publish rate limit exceeded (" + rateLimiter.describe() + "); slow down";
     }
 
-    @Override
-    public void onInboundPublish(final @NotNull PublishInboundInput input, final @NotNull PublishInboundOutput output) {
+    /**
+     * The interceptor of one connection. It keeps the connection's identity; everything else, the broker clock, the
+     * rate limits and the writer among it, is shared by all connections.
+     */
+    @NotNull PublishInboundInterceptor forConnection() {
+        final ConnectionIdentity connection = new ConnectionIdentity();
+        return (input, output) -> onInboundPublish(connection, input, output);
+    }
+
+    private void onInboundPublish(final @NotNull ConnectionIdentity connection,
+                                  final @NotNull PublishInboundInput input, final @NotNull PublishInboundOutput output) {
         PendingAck pending = null;
         try {
             final PublishPacket packet = input.getPublishPacket();
@@ -99,7 +108,7 @@ final class TelemetryInterceptor implements PublishInboundInterceptor {
                 output.preventPublishDelivery(AckReasonCode.TOPIC_NAME_INVALID, TOPIC_REASON);
                 return;
             }
-            final Optional<Identity> identity = Identities.of(input.getConnectionInformation());
+            final Optional<Identity> identity = connection.of(input.getConnectionInformation());
             if (identity.isEmpty() || !TopicPermissions.isOwnTelemetry(identity.get(), packet.getTopic())) {
                 return;
             }
