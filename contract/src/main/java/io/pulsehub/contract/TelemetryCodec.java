@@ -32,9 +32,12 @@ public final class TelemetryCodec {
     static final long MAX_FUTURE_MILLIS = 24L * 60 * 60 * 1000;
 
     // Duplicate members are found by readReading itself: Jackson's strict detection keeps a second set of names per
-    // object, and this runs for every publish.
+    // object, and this runs for every publish. The fast double parser rounds exactly as Double.parseDouble does
+    // (TelemetryCodecTest compares them) in a fraction of the time; every metric value passes through it twice,
+    // in the broker and in the bridge.
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private TelemetryCodec() {

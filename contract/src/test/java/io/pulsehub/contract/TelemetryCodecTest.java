@@ -28,6 +28,31 @@ class TelemetryCodecTest {
         });
     }
 
+    /** The codec's fast double parser must give the very double Double.parseDouble gives, for any notation. */
+    @Test
+    void numbersDecodeToExactlyTheDoubleJavaParses() throws Exception {
+        final long seed = System.nanoTime();
+        final java.util.Random random = new java.util.Random(seed);
+        final List<String> numbers = new java.util.ArrayList<>(List.of("0", "-0.0", "0.1", "1e308",
+                "1.7976931348623157E308", "4.9E-324", "2.2250738585072014E-308", "2.2250738585072011e-308", "9007199254740993",
+                "0.30000000000000004", "123456789012345678901234567890", "1e-400", "-2.5e-3", "21.5"));
+        for (int i = 0; i < 2_000; i++) {
+            final double value = Double.longBitsToDouble(random.nextLong());
+            if (Double.isFinite(value)) {
+                numbers.add(Double.toString(value));
+            }
+            numbers.add(String.format(java.util.Locale.ROOT, "%." + random.nextInt(20) + "f",
+                    random.nextDouble() * Math.pow(10, random.nextInt(12))));
+            numbers.add(random.nextInt(1_000_000) + "." + random.nextInt(1_000_000) + "e" + (random.nextInt(40) - 20));
+        }
+        for (final String number : numbers) {
+            final double expected = Double.parseDouble(number);
+            assertThat(decode("{\"v\": " + number + "}").get(0).metrics().get("v"))
+                    .as("%s (seed %d)", number, seed)
+                    .isEqualTo(expected);
+        }
+    }
+
     @Test
     void readingWithoutTimestampTakesBrokerTime() throws Exception {
         assertThat(decode("{\"steps\": 12}")).singleElement()
