@@ -12,9 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -209,11 +207,8 @@ public final class TelemetryCodec {
         }
 
         Reading toReading(final long timeNanos) {
-            final Map<String, Double> metrics = new LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                metrics.put(names.get(i), values[i]);
-            }
-            return new Reading(timeNanos, Collections.unmodifiableMap(metrics));
+            return new Reading(timeNanos, new MetricValues(names.toArray(new String[0]),
+                    Arrays.copyOf(values, names.size())));
         }
     }
 
