@@ -9,7 +9,7 @@ import java.util.Optional;
  * The {@link Identity} of one connection, read from {@link Identities} once and then kept.
  * <p>
  * Reading the attribute store copies the attribute and decodes it; done for every publish by both the interceptor
- * and the authorizer, that was about 6 % of the broker's CPU at saturation (docs/benchmarks.md, item 15). An
+ * and the authorizer, that was about 7 % of the broker's CPU at saturation (docs/benchmarks.md, item 15). An
  * instance must belong to exactly one connection: HiveMQ keeps per-client interceptors and authorizers per
  * connection, not per client id, so a client that takes over a client id gets instances of its own. The identity
  * is set at CONNECT and never changes afterwards, so once found it is kept; while there is none (a connection this

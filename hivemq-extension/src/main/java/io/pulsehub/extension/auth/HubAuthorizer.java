@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  * protocol version: an MQTT 5 publisher gets a PUBACK with the reason code and string (and is then disconnected
  * by HiveMQ), an MQTT 3 publisher is disconnected; a refused subscription gets a failure code in the SUBACK.
  * <p>
- * One instance per connection (HiveMQ asks the provider once per connection and keeps the answer with it), so the
+ * One instance per connection (HiveMQ asks the provider for each connection and keeps the answer with it), so the
  * connection's identity is read once, not for every publish.
  */
 final class HubAuthorizer implements PublishAuthorizer, SubscriptionAuthorizer {
