@@ -172,7 +172,7 @@ public final class LoadRun {
                     settings.profile().newDevice(random.split()), plan, settings.qos(), settings.maxInflight(),
                     stats, onFinished, settings.offline(), timer));
         }
-        final long tickMicros = tickMicros();
+        final long tickMicros = PublishPlan.tickMicros(settings.ratePerDevice(), devices.size());
         final ScheduledFuture<?> ticks = timer.scheduleAtFixedRate(() -> tick(devices), 0, tickMicros,
                 TimeUnit.MICROSECONDS);
         final ScheduledFuture<?> reports = timer.scheduleAtFixedRate(
@@ -213,18 +213,6 @@ public final class LoadRun {
         } catch (final ExecutionException e) {
             throw new IllegalStateException("never completed exceptionally", e);
         }
-    }
-
-    /**
-     * Often enough that a device at the highest rate gets a turn every half period, rarely enough that thousands
-     * of idle devices cost nothing; acknowledgements drive the fast cases anyway.
-     */
-    private long tickMicros() {
-        if (settings.ratePerDevice() == 0) {
-            return 10_000;
-        }
-        final long halfPeriodMicros = (long) (500_000 / settings.ratePerDevice());
-        return Math.max(2_000, Math.min(50_000, halfPeriodMicros));
     }
 
     private static void tick(final List<SimulatedDevice> devices) {

@@ -48,4 +48,22 @@ class PublishPlanTest {
         assertThat(PublishPlan.startOf(START, 1, 3, 4)).isEqualTo(START + 3 * SECOND / 4);
         assertThat(PublishPlan.startOf(START, 0, 3, 4)).as("unthrottled: all at once").isEqualTo(START);
     }
+
+    @Test
+    void aSmallFleetTicksOftenSoThatItsStaggeredStartsStayStaggered() {
+        // 100 devices at 40/s: 4,000 readings a second; a tick per half period (12.5 ms) sent 50 at once.
+        final long tick = PublishPlan.tickMicros(40, 100);
+        assertThat(tick).isEqualTo(PublishPlan.MIN_TICK_MICROS);
+        assertThat(40 * 100 * tick / 1e6).as("readings due per tick").isLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void aLargeFleetTicksLessOftenButStillEveryHalfPeriodOrAtLeastEvery50Ms() {
+        assertThat(PublishPlan.tickMicros(1, 10_000)).isEqualTo(PublishPlan.MAX_TICK_MICROS);
+        assertThat(PublishPlan.tickMicros(1, 1_000)).isEqualTo(5_000);
+        assertThat(PublishPlan.tickMicros(100, 5_000)).as("half period of 100/s").isEqualTo(5_000);
+        assertThat(PublishPlan.tickMicros(1_000, 10)).as("never below the minimum")
+                .isEqualTo(PublishPlan.MIN_TICK_MICROS);
+        assertThat(PublishPlan.tickMicros(0, 100)).as("unthrottled").isEqualTo(PublishPlan.UNTHROTTLED_TICK_MICROS);
+    }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Puts the telemetry interceptor on every client connection. */
+/** Puts a telemetry interceptor of its own on every client connection (it keeps the connection's identity). */
 public final class TelemetryIngest {
 
     /** Full buckets are forgotten this often, so devices that went quiet cost no memory. */
@@ -41,7 +41,8 @@ public final class TelemetryIngest {
         // One clock for all clients: broker times must be distinct across the whole hub, not per connection.
         final TelemetryInterceptor interceptor = new TelemetryInterceptor(writer, new BrokerClock(), ackTimeout,
                 metrics, limits, rateLimiter, backlog, clients);
-        registry.setClientInitializer((input, client) -> client.addPublishInboundInterceptor(interceptor.forConnection()));
+        registry.setClientInitializer(
+                (input, client) -> client.addPublishInboundInterceptor(interceptor.forConnection()));
         return new TelemetryIngest(scheduler.scheduleWithFixedDelay(rateLimiter::sweep, RATE_SWEEP.toMillis(),
                 RATE_SWEEP.toMillis(), TimeUnit.MILLISECONDS));
     }

@@ -98,7 +98,8 @@ final class TelemetryInterceptor {
     }
 
     private void onInboundPublish(final @NotNull ConnectionIdentity connection,
-                                  final @NotNull PublishInboundInput input, final @NotNull PublishInboundOutput output) {
+                                  final @NotNull PublishInboundInput input,
+                                  final @NotNull PublishInboundOutput output) {
         PendingAck pending = null;
         try {
             final PublishPacket packet = input.getPublishPacket();
