@@ -63,13 +63,16 @@ final class BrokerConfigWriter {
                             <server-receive-maximum>%d</server-receive-maximum>
                         </receive-maximum>
                     </mqtt>
+                    <persistence>
+                        <mode>%s</mode>
+                    </persistence>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(settings.mqttPort(), settings.bind(), settings.wsPort(), settings.bind(),
                 BrokerSettings.WS_PATH, settings.tls().map(tls -> tlsListeners(settings.bind(), tls)).orElse(""),
-                settings.maxQueuedMessages(), settings.receiveMaximum());
+                settings.maxQueuedMessages(), settings.receiveMaximum(), settings.persistence().mode());
     }
 
     private static String tlsListeners(final String bind, final TlsSettings tls) {

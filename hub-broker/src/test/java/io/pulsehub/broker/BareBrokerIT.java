@@ -32,10 +32,13 @@ class BareBrokerIT {
         final Map<String, String> env = BrokerProcesses.brokerEnv(work.resolve("broker"), work.resolve("absent"));
         env.put("HUB_BROKER_BARE", "benchmark-only-no-auth");
         env.put("HUB_BROKER_RECEIVE_MAXIMUM", "24");
+        env.put("HUB_BROKER_PERSISTENCE", "in-memory");
         final JavaProcess broker = BrokerProcesses.broker(env, work.resolve("logs")).start();
         try {
             broker.awaitLogLine(BrokerProcesses.READY_LINE, STARTUP);
             assertThat(broker.logTail(200)).contains("NO extension, NO authentication");
+            // HiveMQ's own words for the persistence mode the generated configuration gave it.
+            broker.awaitLogLine("Starting with in-memory persistence mode", Duration.ofSeconds(5));
 
             final String url = "tcp://127.0.0.1:" + env.get("HUB_MQTT_PORT");
             final MqttInbox inbox = new MqttInbox();

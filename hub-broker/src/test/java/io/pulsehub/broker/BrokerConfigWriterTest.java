@@ -45,6 +45,8 @@ class BrokerConfigWriterTest {
         assertThat(text(queued, "strategy")).isEqualTo("discard");
         final Element receive = (Element) config.getElementsByTagName("receive-maximum").item(0);
         assertThat(text(receive, "server-receive-maximum")).isEqualTo("48");
+        final Element persistence = (Element) config.getElementsByTagName("persistence").item(0);
+        assertThat(text(persistence, "mode")).isEqualTo("file");
         assertThat(dataDir.resolve("conf/logback.xml")).isNotEmptyFile();
     }
 

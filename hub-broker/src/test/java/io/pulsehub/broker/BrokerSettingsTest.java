@@ -25,7 +25,8 @@ class BrokerSettingsTest {
         assertThat(settings.defaultsUsed()).containsExactly("HUB_BIND=127.0.0.1", "HUB_MQTT_PORT=1883",
                 "HUB_MQTT_WS_PORT=8000", "HUB_BROKER_METRICS_PORT=9399", "HUB_BROKER_DATA_DIR=.hub/broker",
                 "HUB_EXTENSIONS_DIR=hivemq-extension/target/extensions", "HUB_BROKER_MAX_QUEUED_MESSAGES=1000",
-                "HUB_BROKER_RECEIVE_MAXIMUM=32");
+                "HUB_BROKER_RECEIVE_MAXIMUM=32", "HUB_BROKER_PERSISTENCE=file");
+        assertThat(settings.persistence()).isEqualTo(BrokerSettings.Persistence.FILE);
         assertThat(settings.maxQueuedMessages()).isEqualTo(1000);
         assertThat(settings.receiveMaximum()).isEqualTo(32);
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://127.0.0.1:1883");
@@ -43,7 +44,8 @@ class BrokerSettingsTest {
                 "HUB_BROKER_DATA_DIR", "/var/lib/broker",
                 "HUB_EXTENSIONS_DIR", "ext",
                 "HUB_BROKER_MAX_QUEUED_MESSAGES", "50000",
-                "HUB_BROKER_RECEIVE_MAXIMUM", "10"), ROOT);
+                "HUB_BROKER_RECEIVE_MAXIMUM", "10",
+                "HUB_BROKER_PERSISTENCE", "in-memory"), ROOT);
 
         assertThat(settings.mqttPort()).isEqualTo(21883);
         assertThat(settings.wsPort()).isEqualTo(28000);
@@ -52,6 +54,7 @@ class BrokerSettingsTest {
         assertThat(settings.extensionsDir()).isEqualTo(Path.of("/srv/pulsehub/ext"));
         assertThat(settings.maxQueuedMessages()).isEqualTo(50_000);
         assertThat(settings.receiveMaximum()).isEqualTo(10);
+        assertThat(settings.persistence()).isEqualTo(BrokerSettings.Persistence.IN_MEMORY);
         assertThat(settings.defaultsUsed()).isEmpty();
         assertThat(settings.mqttUrl()).isEqualTo("mqtt://[::1]:21883");
         assertThat(settings.wsUrl()).isEqualTo("ws://[::1]:28000/mqtt");
@@ -86,6 +89,13 @@ class BrokerSettingsTest {
         assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_RECEIVE_MAXIMUM", "65536"), ROOT))
                 .isInstanceOf(BrokerStartupException.class)
                 .hasMessage("HUB_BROKER_RECEIVE_MAXIMUM must be a whole number 1-65535, got 65536");
+    }
+
+    @Test
+    void refusesAPersistenceModeHiveMqDoesNotHave() {
+        assertThatThrownBy(() -> BrokerSettings.fromEnvironment(Map.of("HUB_BROKER_PERSISTENCE", "memory"), ROOT))
+                .isInstanceOf(BrokerStartupException.class)
+                .hasMessage("HUB_BROKER_PERSISTENCE must be 'file' or 'in-memory', got 'memory'");
     }
 
     @Test
