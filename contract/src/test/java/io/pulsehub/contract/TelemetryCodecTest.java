@@ -35,7 +35,8 @@ class TelemetryCodecTest {
         final java.util.Random random = new java.util.Random(seed);
         final List<String> numbers = new java.util.ArrayList<>(List.of("0", "-0.0", "0.1", "1e308",
                 "1.7976931348623157E308", "4.9E-324", "2.2250738585072014E-308", "2.2250738585072011e-308",
-                "9007199254740993", "0.30000000000000004", "123456789012345678901234567890", "1e-400", "-2.5e-3", "21.5"));
+                "9007199254740993", "0.30000000000000004", "123456789012345678901234567890", "1e-400", "-2.5e-3",
+                "21.5"));
         for (int i = 0; i < 2_000; i++) {
             final double value = Double.longBitsToDouble(random.nextLong());
             if (Double.isFinite(value)) {
