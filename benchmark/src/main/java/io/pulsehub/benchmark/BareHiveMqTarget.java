@@ -17,7 +17,8 @@ final class BareHiveMqTarget implements Target {
         this.port = port;
     }
 
-    static BareHiveMqTarget start(final Path dir, final Jars jars) throws Exception {
+    /** @param persistence HUB_BROKER_PERSISTENCE, as the hub's broker gets it */
+    static BareHiveMqTarget start(final Path dir, final Jars jars, final String persistence) throws Exception {
         Files.createDirectories(dir);
         final int port = Net.freePort();
         final List<String> command = jars.java(jars.brokerJvmOptions(), jars.broker());
@@ -31,7 +32,8 @@ final class BareHiveMqTarget implements Target {
                 // As for Mosquitto: queues large enough that the one subscriber never loses a reading to a queue
                 // limit. With HiveMQ's default of 1,000 the broker discards most readings instead of delivering
                 // them, and a broker that skips the delivery work is no baseline.
-                "HUB_BROKER_MAX_QUEUED_MESSAGES", Integer.toString(MosquittoTarget.MAX_QUEUED_MESSAGES)),
+                "HUB_BROKER_MAX_QUEUED_MESSAGES", Integer.toString(MosquittoTarget.MAX_QUEUED_MESSAGES),
+                "HUB_BROKER_PERSISTENCE", persistence),
                 dir.resolve("hivemq-bare.log"));
         final BareHiveMqTarget target = new BareHiveMqTarget(broker, port);
         broker.awaitReady("PulseHub broker listening", () -> broker.logContains("PulseHub broker listening on"),

@@ -12,6 +12,6 @@ record BenchRun(String startedAt, double minutes, Machine machine, Settings sett
 
     record Settings(int devices, int loadProcesses, int maxInflight, int qos, String mqttVersion, String profile,
                     String payloadBytes, int warmupSeconds, int saturationSeconds, int halfLoadSeconds,
-                    String brokerJvm, String aggregateWindow, String aggregateLateness) {
+                    String brokerJvm, String aggregateWindow, String aggregateLateness, String brokerPersistence) {
     }
 }

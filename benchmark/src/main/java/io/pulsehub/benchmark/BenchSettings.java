@@ -15,9 +15,12 @@ import java.util.Set;
  */
 record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight, int warmupSeconds,
                      int saturationSeconds, int halfLoadSeconds, int connections, int connectionProcesses,
-                     int holdSeconds, List<String> targets, boolean profile, List<String> defaultsUsed) {
+                     int holdSeconds, List<String> targets, boolean profile, String brokerPersistence,
+                     List<String> defaultsUsed) {
 
     static final Set<String> TARGETS = Set.of("mosquitto", "hivemq", "hub", "connections");
+    /** HUB_BROKER_PERSISTENCE's values, for bare HiveMQ and the hub's broker alike. */
+    static final Set<String> BROKER_PERSISTENCES = Set.of("file", "in-memory");
 
     BenchSettings {
         targets = List.copyOf(targets);
@@ -33,6 +36,7 @@ record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight,
         require(connectionProcesses >= 1 && connectionProcesses <= 16, "--connection-processes must be 1..16");
         require(holdSeconds >= 5 && holdSeconds <= 120, "--hold must be 5..120 s");
         require(!targets.isEmpty() && TARGETS.containsAll(targets), "--targets is a list of " + TARGETS);
+        require(BROKER_PERSISTENCES.contains(brokerPersistence), "--broker-persistence must be file or in-memory");
     }
 
     /** The command line, for {@link Benchmark#main}: picocli parses, the record's constructor validates. */
@@ -78,6 +82,10 @@ record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight,
         @Option(names = "--profile", paramLabel = "true|false", defaultValue = "false", arity = "1",
                 description = "JFR recordings of the broker and the bridge (default: ${DEFAULT-VALUE})")
         boolean profile;
+        @Option(names = "--broker-persistence", paramLabel = "file|in-memory", defaultValue = "file",
+                description = "HiveMQ's persistence for bare HiveMQ and the hub's broker alike "
+                        + "(HUB_BROKER_PERSISTENCE; default: ${DEFAULT-VALUE})")
+        String brokerPersistence;
     }
 
     static CommandLine commandLine() {
@@ -99,7 +107,7 @@ record BenchSettings(Path root, int devices, int loadProcesses, int maxInflight,
         return new BenchSettings(Path.of(options.root).toAbsolutePath().normalize(), options.devices,
                 options.loadProcesses, options.maxInflight, options.warmupSeconds, options.saturationSeconds,
                 options.halfLoadSeconds, options.connections, options.connectionProcesses, options.holdSeconds,
-                options.targets, options.profile, defaults);
+                options.targets, options.profile, options.brokerPersistence, defaults);
     }
 
     private static void require(final boolean condition, final String problem) {

@@ -81,13 +81,14 @@ public final class Benchmark {
             }
         }
         if (settings.targets().contains("hivemq")) {
-            try (BareHiveMqTarget hivemq = BareHiveMqTarget.start(work.resolve("hivemq"), jars)) {
+            try (BareHiveMqTarget hivemq = BareHiveMqTarget.start(work.resolve("hivemq"), jars,
+                    settings.brokerPersistence())) {
                 results.add(measureBare(hivemq, generator));
             }
         }
         if (settings.targets().contains("hub") || settings.targets().contains("connections")) {
             try (FullHubTarget hub = FullHubTarget.start(work.resolve("hub"), jars, PARTITIONS,
-                    settings.profile())) {
+                    settings.profile(), settings.brokerPersistence())) {
                 if (settings.targets().contains("hub")) {
                     results.add(measureHub(hub, generator));
                 }
@@ -101,7 +102,8 @@ public final class Benchmark {
                 new BenchRun.Settings(settings.devices(), settings.loadProcesses(), settings.maxInflight(), 1, "5",
                         "thermostat", "100-200", settings.warmupSeconds(), settings.saturationSeconds(),
                         settings.halfLoadSeconds(), String.join(" ", jars.brokerJvmOptions()),
-                        FullHubTarget.WINDOW.toSeconds() + "s", FullHubTarget.LATENESS.toSeconds() + "s"),
+                        FullHubTarget.WINDOW.toSeconds() + "s", FullHubTarget.LATENESS.toSeconds() + "s",
+                        settings.brokerPersistence()),
                 results, Ratios.of(results), connections);
         write(run, started);
     }

@@ -41,13 +41,14 @@ final class FullHubTarget implements Target {
     }
 
     /**
-     * @param profile record a JFR profile of the broker and the bridge into {@code dir} (broker.jfr, bridge.jfr)
+     * @param profile     record a JFR profile of the broker and the bridge into {@code dir} (broker.jfr, bridge.jfr)
+     * @param persistence the broker's HUB_BROKER_PERSISTENCE
      */
-    static FullHubTarget start(final Path dir, final Jars jars, final String partitions, final boolean profile)
-            throws Exception {
+    static FullHubTarget start(final Path dir, final Jars jars, final String partitions, final boolean profile,
+                               final String persistence) throws Exception {
         final FullHubTarget hub = new FullHubTarget();
         try {
-            hub.startAll(dir, jars, partitions, profile);
+            hub.startAll(dir, jars, partitions, profile, persistence);
             return hub;
         } catch (final Exception | Error e) {
             hub.close();
@@ -55,8 +56,8 @@ final class FullHubTarget implements Target {
         }
     }
 
-    private void startAll(final Path dir, final Jars jars, final String partitions, final boolean profile)
-            throws Exception {
+    private void startAll(final Path dir, final Jars jars, final String partitions, final boolean profile,
+                          final String persistence) throws Exception {
         redisPort = Net.freePort();
         final Path redisDir = Files.createDirectories(dir.resolve("redis"));
         final Launched redisServer = launch("redis", List.of("redis-server", "--bind", Net.LOOPBACK,
@@ -90,6 +91,7 @@ final class FullHubTarget implements Target {
         brokerEnv.put("HUB_MQTT_WS_PORT", Integer.toString(Net.freePort()));
         brokerEnv.put("HUB_BROKER_METRICS_PORT", Integer.toString(Net.freePort()));
         brokerEnv.put("HUB_BROKER_DATA_DIR", dir.resolve("broker").toString());
+        brokerEnv.put("HUB_BROKER_PERSISTENCE", persistence);
         brokerEnv.put("HUB_EXTENSIONS_DIR", jars.extensions().toString());
         brokerEnv.put("HUB_REDIS_URL", redisUrl());
         brokerEnv.put("HUB_STREAM_PARTITIONS", partitions);

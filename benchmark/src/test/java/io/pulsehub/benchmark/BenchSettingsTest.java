@@ -24,6 +24,7 @@ class BenchSettingsTest {
         assertThat(settings.maxInflight()).isEqualTo(10);
         assertThat(settings.targets()).containsExactly("mosquitto", "hivemq", "hub", "connections");
         assertThat(settings.profile()).isFalse();
+        assertThat(settings.brokerPersistence()).isEqualTo("file");
         assertThat(settings.defaultsUsed()).contains("--devices 100", "--inflight 10",
                 "--targets mosquitto,hivemq,hub,connections", "--profile false").doesNotContain("--root .")
                 .noneMatch(line -> line.startsWith("--help"));
@@ -32,13 +33,14 @@ class BenchSettingsTest {
     @Test
     void takesEveryOptionGiven() {
         final BenchSettings settings = parse("--devices", "20", "--inflight", "30", "--targets", "hub,mosquitto",
-                "--profile", "true", "--half", "60");
+                "--profile", "true", "--half", "60", "--broker-persistence", "in-memory");
 
         assertThat(settings.devices()).isEqualTo(20);
         assertThat(settings.maxInflight()).isEqualTo(30);
         assertThat(settings.targets()).containsExactly("hub", "mosquitto");
         assertThat(settings.profile()).isTrue();
         assertThat(settings.halfLoadSeconds()).isEqualTo(60);
+        assertThat(settings.brokerPersistence()).isEqualTo("in-memory");
         assertThat(settings.defaultsUsed()).doesNotContain("--devices 100").contains("--processes 2");
     }
 
@@ -48,6 +50,8 @@ class BenchSettingsTest {
                 .hasMessage("--devices must be 1..2000");
         assertThatThrownBy(() -> parse("--targets", "hub,kafka")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--targets is a list of");
+        assertThatThrownBy(() -> parse("--broker-persistence", "memory")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--broker-persistence must be file or in-memory");
         assertThatThrownBy(() -> parse("--devices", "many")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("--devices").hasMessageContaining("many");
         assertThatThrownBy(() -> parse("--seconds", "5")).isInstanceOf(CommandLine.ParameterException.class)
