@@ -26,8 +26,8 @@ final class MarkdownReport {
                 run.machine().memoryMb(), run.machine().java(), run.machine().os(), jsonName, jsonName));
         out.append(String.format(Locale.ROOT, "Load: %d devices (one MQTT %s client each) in %d load generator "
                         + "processes, QoS %d, %s readings of %s bytes, at most %d in flight per device; warm-up %d s, "
-                        + "saturation %d s, half load %d s. Broker JVM: %s, HiveMQ persistence %s. Hub aggregate window %s, "
-                        + "lateness %s.%n%n",
+                        + "saturation %d s, half load %d s. Broker JVM: %s, HiveMQ persistence %s. "
+                        + "Hub aggregate window %s, lateness %s.%n%n",
                 settings.devices(), settings.mqttVersion(), settings.loadProcesses(), settings.qos(),
                 settings.profile(), settings.payloadBytes(), settings.maxInflight(), settings.warmupSeconds(),
                 settings.saturationSeconds(), settings.halfLoadSeconds(), settings.brokerJvm(),
