@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulsehub.contract.AppTokens;
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -60,13 +60,13 @@ final class HubProbe implements AutoCloseable {
         final MqttConnectionOptions deviceOptions = new MqttConnectionOptions();
         deviceOptions.setUserName(credential.id());
         deviceOptions.setPassword(credential.token().getBytes(StandardCharsets.UTF_8));
-        deviceOptions.setSocketFactory(NoDelaySockets.forServer(hub.mqttUrl()));
+        deviceOptions.setSocketFactory(MqttSockets.forServer(hub.mqttUrl()));
         device.connect(deviceOptions);
 
         app = new MqttClient(hub.mqttUrl(), "bench-app", new MemoryPersistence());
         final MqttConnectionOptions appOptions = new MqttConnectionOptions();
         appOptions.setUserName("bench-app");
-        appOptions.setSocketFactory(NoDelaySockets.forServer(hub.mqttUrl()));
+        appOptions.setSocketFactory(MqttSockets.forServer(hub.mqttUrl()));
         appOptions.setPassword(AppTokens.mint(hub.jwtSecret(), FullHubTarget.OWNER, Duration.ofHours(1))
                 .getBytes(StandardCharsets.UTF_8));
         app.setCallback(new MessageCallback((topic, payload) -> onAggregate(payload)));

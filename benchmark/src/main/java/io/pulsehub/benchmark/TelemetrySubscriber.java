@@ -2,7 +2,7 @@ package io.pulsehub.benchmark;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -20,7 +20,7 @@ final class TelemetrySubscriber implements AutoCloseable {
         final MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setReceiveMaximum(65_535);
-        options.setSocketFactory(NoDelaySockets.forServer(mqttUrl));
+        options.setSocketFactory(MqttSockets.forServer(mqttUrl));
         client.setCallback(new MessageCallback((topic, payload) -> received.incrementAndGet()));
         client.connect(options);
         client.subscribe(new MqttSubscription[]{new MqttSubscription("devices/+/telemetry", 1)});

@@ -2,7 +2,6 @@ package io.pulsehub.contract;
 
 import org.junit.jupiter.api.Test;
 
-import javax.net.SocketFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,19 +11,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NoDelaySocketsTest {
 
     @Test
-    void plainServersGetSocketsWithNagleOffAndTlsServersKeepPahosDefault() throws Exception {
-        assertThat(NoDelaySockets.forServer("tcp://127.0.0.1:1883")).isInstanceOf(NoDelaySockets.class);
-        assertThat(NoDelaySockets.forServer("WS://127.0.0.1:8000/mqtt")).isInstanceOf(NoDelaySockets.class);
-        assertThat(NoDelaySockets.forServer("ssl://127.0.0.1:8883")).isNull();
-        assertThat(NoDelaySockets.forServer("wss://127.0.0.1:8443/mqtt")).isNull();
-
-        final SocketFactory factory = NoDelaySockets.forServer("tcp://127.0.0.1:1883");
+    void socketsHaveNagleOffWhetherTheClientConnectsThemOrTheFactoryDoes() throws Exception {
+        final NoDelaySockets factory = new NoDelaySockets();
         try (Socket unconnected = factory.createSocket()) {
             assertThat(unconnected.getTcpNoDelay()).isTrue();
+            assertThat(unconnected.isConnected()).isFalse();
         }
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket connected = factory.createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-            assertThat(connected.getTcpNoDelay()).isTrue();
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             Socket byAddress = factory.createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket byName = factory.createSocket("127.0.0.1", server.getLocalPort());
+             Socket boundLocally = factory.createSocket("127.0.0.1", server.getLocalPort(),
+                     InetAddress.getLoopbackAddress(), 0)) {
+            for (final Socket socket : new Socket[]{byAddress, byName, boundLocally}) {
+                assertThat(socket.isConnected()).isTrue();
+                assertThat(socket.getTcpNoDelay()).isTrue();
+            }
+            assertThat(boundLocally.getLocalAddress()).isEqualTo(InetAddress.getLoopbackAddress());
         }
     }
 }

@@ -2,7 +2,7 @@ package io.pulsehub.bridge.mqtt;
 
 import io.micronaut.context.annotation.Context;
 import io.pulsehub.bridge.config.BridgeConfig;
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import io.pulsehub.contract.ServiceIdentity;
 import jakarta.annotation.PreDestroy;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -108,7 +108,7 @@ class BridgeMqttClient {
         options.setConnectionTimeout(5);
         options.setKeepAliveInterval(30);
         // Aggregates go out several at a time: without this each waits for the broker's delayed TCP ACK.
-        options.setSocketFactory(NoDelaySockets.forServer(url));
+        options.setSocketFactory(MqttSockets.forServer(url));
         connector.scheduleWithFixedDelay(this::connectUntilFirstSuccess, 0, CONNECT_RETRY_MILLIS,
                 TimeUnit.MILLISECONDS);
     }

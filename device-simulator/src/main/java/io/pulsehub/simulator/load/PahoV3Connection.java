@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import io.pulsehub.simulator.credentials.DeviceCredentials;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -56,7 +56,7 @@ final class PahoV3Connection implements DeviceConnection {
         options.setMaxInflight(settings.maxInflight());
         options.setConnectionTimeout((int) settings.connectTimeout().toSeconds());
         options.setKeepAliveInterval(settings.keepAliveSeconds());
-        options.setSocketFactory(NoDelaySockets.forServer(settings.mqttUrl()));
+        options.setSocketFactory(MqttSockets.forServer(settings.mqttUrl()));
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(final boolean reconnect, final String serverUri) {

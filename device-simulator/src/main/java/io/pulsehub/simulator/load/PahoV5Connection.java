@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import io.pulsehub.simulator.credentials.DeviceCredentials;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -59,7 +59,7 @@ final class PahoV5Connection implements DeviceConnection {
         options.setAutomaticReconnect(true);
         options.setConnectionTimeout((int) settings.connectTimeout().toSeconds());
         options.setKeepAliveInterval(settings.keepAliveSeconds());
-        options.setSocketFactory(NoDelaySockets.forServer(settings.mqttUrl()));
+        options.setSocketFactory(MqttSockets.forServer(settings.mqttUrl()));
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(final MqttDisconnectResponse response) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.pulsehub.contract.Aggregate;
-import io.pulsehub.contract.NoDelaySockets;
+import io.pulsehub.contract.MqttSockets;
 import io.pulsehub.simulator.CannotStartException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -62,7 +62,7 @@ public final class AggregateWatcher implements AutoCloseable {
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setConnectionTimeout((int) TIMEOUT.toSeconds());
-        options.setSocketFactory(NoDelaySockets.forServer(mqttUrl));
+        options.setSocketFactory(MqttSockets.forServer(mqttUrl));
         client.setCallback(new Callback());
     }
 
