@@ -107,7 +107,7 @@ public final class PulseHubExtensionMain implements ExtensionMain {
         final StreamLayout layout = new StreamLayout(config.streamPartitions());
         registryRedis = RedisClients.create(config.redisUrl(), config.redisTimeout(), "pulsehub-extension-registry",
                 REGISTRY_CONNECTIONS);
-        streamRedis = RedisClients.create(config.redisUrl(), config.redisTimeout(), "pulsehub-extension-writer", 1);
+        streamRedis = RedisClients.writer(config.redisUrl(), config.redisTimeout(), "pulsehub-extension-writer");
         final TelemetryStreamWriter streamWriter = new TelemetryStreamWriter(new RedisStreamSink(streamRedis, layout),
                 new StreamMetrics(Services.metricRegistry()), config.writerBatchSize(), config.writerQueueCapacity());
         writer = streamWriter;

@@ -14,6 +14,8 @@ import redis.clients.jedis.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,6 +84,50 @@ class RedisOutageIT {
         } finally {
             Mqtt.disconnect(client);
         }
+    }
+
+    @Test
+    void firstReadingAfterARedisRestartIsStoredThoughTheWritersConnectionWentStale() throws Exception {
+        final ProvisionedDevice device = hub.provision("restart", "alice");
+        final MqttAsyncClient client = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        try {
+            assertThat(Mqtt.publish(client, Topics.telemetry(device.id()), "{\"seq\":1}").code()).isIn(0, 0x10);
+
+            // Redis closes the writer's idle connection as it stops; the writer does not test it before use.
+            hub.redis().restart();
+            final Mqtt.Answer afterRestart = Mqtt.publish(client, Topics.telemetry(device.id()), "{\"seq\":2}");
+
+            assertThat(afterRestart.code()).as("reason: %s", afterRestart.reason()).isIn(0, 0x10);
+            assertThat(hub.entriesOf(device.id())).extracting(entry -> entry.getFields().get("p"))
+                    .containsExactly("{\"seq\":1}", "{\"seq\":2}");
+        } finally {
+            Mqtt.disconnect(client);
+        }
+    }
+
+    @Test
+    void theWriterDoesNotPingRedisBeforeEachBatch() throws Exception {
+        final int readings = 20;
+        final ProvisionedDevice device = hub.provision("noping", "alice");
+        final MqttAsyncClient client = Mqtt.v5(hub.mqttUrl(), device.id(), device.id(), device.token());
+        try (RedisClient redis = hub.client()) {
+            final long pingsBefore = pings(redis);
+            for (int seq = 0; seq < readings; seq++) {
+                assertThat(Mqtt.publish(client, Topics.telemetry(device.id()), "{\"seq\":" + seq + "}").code())
+                        .isIn(0, 0x10);
+            }
+
+            // Batches of one here, so a PING per batch would be one per reading; the housekeeping pings now and then.
+            assertThat(pings(redis) - pingsBefore).isLessThan(readings / 2);
+        } finally {
+            Mqtt.disconnect(client);
+        }
+    }
+
+    private static long pings(final RedisClient redis) {
+        final String stats = redis.info("commandstats");
+        final Matcher calls = Pattern.compile("cmdstat_ping:calls=(\\d+)").matcher(stats);
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     @Test

@@ -22,21 +22,39 @@ public final class RedisClients {
     }
 
     /**
+     * For lookups that come now and then (logins, revocations): a connection may have sat idle through a Redis
+     * restart, so each is PINGed when taken from the pool, one round trip per use, which saves failing the lookup on a
+     * stale socket.
+     *
      * @param url            {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}, already validated
      * @param clientName     shown by {@code CLIENT LIST}, to tell the extension's connections apart
      * @param maxConnections pool size
      */
     public static @NotNull RedisClient create(final @NotNull URI url, final @NotNull Duration timeout,
                                               final @NotNull String clientName, final int maxConnections) {
+        return client(url, timeout, clientName, maxConnections, true);
+    }
+
+    /**
+     * For the stream writer: one connection in constant use, not PINGed before each batch. That PING was a second
+     * round trip to Redis on the way of every PUBACK; {@link io.pulsehub.extension.stream.RedisStreamSink} sends a
+     * batch once more on a new connection instead when the connection turns out to be broken.
+     */
+    public static @NotNull RedisClient writer(final @NotNull URI url, final @NotNull Duration timeout,
+                                              final @NotNull String clientName) {
+        return client(url, timeout, clientName, 1, false);
+    }
+
+    private static @NotNull RedisClient client(final @NotNull URI url, final @NotNull Duration timeout,
+                                               final @NotNull String clientName, final int maxConnections,
+                                               final boolean pingOnBorrow) {
         final ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
         pool.setMinIdle(0);
         pool.setBlockWhenExhausted(true);
         pool.setMaxWait(timeout);
-        // After a Redis restart every pooled connection is dead; a PING on borrow costs one round trip per use
-        // and saves failing a whole batch of publishes on a stale socket.
-        pool.setTestOnBorrow(true);
+        pool.setTestOnBorrow(pingOnBorrow);
         return RedisClient.builder()
                 .hostAndPort(hostAndPort(url))
                 .clientConfig(clientConfig(url, timeout, clientName))

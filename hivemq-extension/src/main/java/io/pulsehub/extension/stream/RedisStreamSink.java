@@ -3,13 +3,17 @@ package io.pulsehub.extension.stream;
 import com.hivemq.extension.sdk.api.annotations.NotNull;
 import io.pulsehub.contract.StreamEntry;
 import io.pulsehub.contract.StreamLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.List;
  */
 public final class RedisStreamSink implements StreamSink {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisStreamSink.class);
     private static final XAddParams APPEND = XAddParams.xAddParams().id(StreamEntryID.NEW_ENTRY);
 
     private final @NotNull RedisClient redis;
@@ -35,8 +40,38 @@ public final class RedisStreamSink implements StreamSink {
         }
     }
 
+    /**
+     * Sends the batch once more on a new connection when the connection fails in a way other than a timeout: the
+     * writer's connection is not tested before use (see {@link io.pulsehub.extension.redis.RedisClients#writer}), so
+     * after a Redis restart the first batch meets a closed socket, which Redis never read from. Had Redis taken some
+     * entries after all, they are in the stream twice, which the bridge stores as the same points (a point's identity
+     * is the device and the reading's time) and a device's own resend would have done as well. A timeout is not
+     * retried: it would only double the wait of a hung Redis.
+     */
     @Override
     public @NotNull List<EntryResult> append(final @NotNull List<StreamEntry> batch) {
+        try {
+            return appendOnce(batch);
+        } catch (final JedisConnectionException e) {
+            if (timedOut(e)) {
+                throw e;
+            }
+            log.debug("writing a batch of {} readings failed on the connection ({}); sending it once more",
+                    batch.size(), e.toString());
+            return appendOnce(batch);
+        }
+    }
+
+    private static boolean timedOut(final @NotNull Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private @NotNull List<EntryResult> appendOnce(final @NotNull List<StreamEntry> batch) {
         final List<Response<byte[]>> replies = new ArrayList<>(batch.size());
         try (Pipeline pipeline = redis.pipelined()) {
             for (final StreamEntry entry : batch) {
