@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -202,7 +203,6 @@ public final class Benchmark {
     private final class SaturationWindow implements LoadGenerator.Window {
         private final Runnable atStart;
         private final Runnable atEnd;
-        private final Map<String, Double> generatorCpuSeconds = new java.util.TreeMap<>();
         private Map<String, ProcStat> before;
         private Map<String, ProcStat> after;
         private double machineBusy;
@@ -228,11 +228,6 @@ public final class Benchmark {
             machineBusy = ProcStat.machineBusySeconds() - machineBusy;
             after = sampler.snapshot();
             atEnd.run();
-            after.forEach((name, stat) -> {
-                if (name.startsWith(CpuShares.GENERATOR_PREFIX) && before.containsKey(name)) {
-                    generatorCpuSeconds.put(name, stat.cpuSeconds() - before.get(name).cpuSeconds());
-                }
-            });
         }
     }
 
@@ -254,20 +249,10 @@ public final class Benchmark {
         final double wall = (window.endNanos - window.startNanos) / 1e9;
         final double machineBusy = window.machineBusy;
         final double drainSeconds = afterSaturation.drainSeconds(warmup.acked() + saturation.acked());
-        final Map<String, Double> cpuPercent = new LinkedHashMap<>();
         final List<String> names = new ArrayList<>(target.processes().keySet());
         names.add(CpuShares.SELF);
-        names.forEach(name -> {
-            if (before.containsKey(name) && after.containsKey(name)) {
-                cpuPercent.put(name, round1((after.get(name).cpuSeconds() - before.get(name).cpuSeconds())
-                        / wall * 100));
-            }
-        });
-        window.generatorCpuSeconds.forEach((name, seconds) -> cpuPercent.put(name, round1(seconds / wall * 100)));
-        // This machine may be shared: whatever else ran during the phase is stated, not hidden.
-        final double ours = cpuPercent.values().stream().mapToDouble(Double::doubleValue).sum();
-        cpuPercent.put(CpuShares.MACHINE, round1(machineBusy / wall * 100));
-        cpuPercent.put(CpuShares.OTHERS, round1(Math.max(0, machineBusy / wall * 100 - ours)));
+        names.addAll(generators(after));
+        final Map<String, Double> cpuPercent = CpuShares.between(before, after, names, wall, machineBusy);
         LOG.info("{} CPU % during saturation: {}", target.key(), cpuPercent);
 
         final double rate = saturation.ackedPerSecond() / 2 / settings.devices();
@@ -300,7 +285,7 @@ public final class Benchmark {
             throws Exception {
         LOG.info("=== connection scale: {} authenticated devices ===", settings.connections());
         final Launched broker = hub.processes().get("broker");
-        sampler.watch("broker", broker.pid());
+        hub.processes().forEach((name, process) -> sampler.watch(name, process.pid()));
         final long provisionStart = System.nanoTime();
         final List<DeviceCredential> devices = hub.devices("conn", settings.connections());
         LOG.info("Provisioned {} devices in {} s", devices.size(), round1((System.nanoTime() - provisionStart) / 1e9));
@@ -310,8 +295,24 @@ public final class Benchmark {
         final double rssBefore = sampler.snapshot().get("broker").rssKb() / 1024.0;
         final AtomicLong heldRssKb = new AtomicLong();
         final double[] heapHeld = {-1};
-        // Measured at the end of the hold, when every device is connected and none has started to disconnect.
+        final Map<String, ProcStat> beforeConnecting = sampler.snapshot();
+        final double machineBusyBefore = ProcStat.machineBusySeconds();
+        final long connectingFrom = System.nanoTime();
+        final AtomicReference<Map<String, Double>> cpuWhileConnecting = new AtomicReference<>(Map.of());
         final LoadGenerator.Window window = new LoadGenerator.Window() {
+            /** Every device is connected: what limited the connects/s. */
+            @Override
+            public void publishingStarted() {
+                final double wall = (System.nanoTime() - connectingFrom) / 1e9;
+                final double machineBusy = ProcStat.machineBusySeconds() - machineBusyBefore;
+                final Map<String, ProcStat> connected = sampler.snapshot();
+                final List<String> names = new ArrayList<>(hub.processes().keySet());
+                names.addAll(generators(connected));
+                cpuWhileConnecting.set(CpuShares.between(beforeConnecting, connected, names, wall, machineBusy));
+                LOG.info("CPU % while connecting: {}", cpuWhileConnecting.get());
+            }
+
+            // Measured at the end of the hold, when every device is connected and none has started to disconnect.
             @Override
             public void publishingEnded() {
                 heldRssKb.set(sampler.snapshot().get("broker").rssKb());
@@ -330,14 +331,14 @@ public final class Benchmark {
                     settings.holdSeconds(), round1(heapBefore),
                     round1(heapHeld[0]), round1((heapHeld[0] - heapBefore) * 1024 / Math.max(1, connected)),
                     round1(rssBefore), round1(rssHeld), round1((rssHeld - rssBefore) * 1024 / Math.max(1, connected)),
-                    String.join(" ", jars.brokerJvmOptions()), null);
+                    cpuWhileConnecting.get(), String.join(" ", jars.brokerJvmOptions()), null);
         } catch (final RuntimeException e) {
             LOG.warn("Connection scale run failed: {}", e.getMessage());
             return new ConnectionScale(settings.connections(), 0, 0, settings.connectionProcesses(), 0, 0, 0,
-                    round1(heapBefore), -1, -1, round1(rssBefore), -1, -1, String.join(" ", jars.brokerJvmOptions()),
-                    e.getMessage());
+                    round1(heapBefore), -1, -1, round1(rssBefore), -1, -1, cpuWhileConnecting.get(),
+                    String.join(" ", jars.brokerJvmOptions()), e.getMessage());
         } finally {
-            sampler.forget("broker");
+            hub.processes().keySet().forEach(sampler::forget);
         }
     }
 
@@ -393,6 +394,11 @@ public final class Benchmark {
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(200);
         }
+    }
+
+    /** The load generator processes among the sampled ones, in name order. */
+    private static List<String> generators(final Map<String, ProcStat> sampled) {
+        return sampled.keySet().stream().filter(name -> name.startsWith(CpuShares.GENERATOR_PREFIX)).sorted().toList();
     }
 
     private static double round1(final double value) {

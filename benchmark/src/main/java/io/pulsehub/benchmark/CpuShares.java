@@ -1,11 +1,14 @@
 package io.pulsehub.benchmark;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Who used the cores during a target's saturation phase, and what that says about what limited its figure: the
- * issue asks which process saturates, and whether the load generator, rather than the target, is the limit.
+ * Who used the cores during a phase (a target's saturation, the connection scale's connecting), and what that says
+ * about what limited its figure: the issue asks which process saturates, and whether the load generator, rather than
+ * the target, is the limit.
  */
 final class CpuShares {
 
@@ -19,6 +22,36 @@ final class CpuShares {
     private static final double ONE_CORE_PERCENT = 95;
 
     private CpuShares() {
+    }
+
+    /**
+     * CPU between two snapshots, % of one core, of each named process in the second (one missing from the first
+     * started in between and counts from nothing), then {@link #MACHINE} and {@link #OTHERS}: this machine may be
+     * shared, and whatever else ran during the phase is stated, not hidden.
+     */
+    static Map<String, Double> between(final Map<String, ProcStat> before, final Map<String, ProcStat> after,
+                                       final Collection<String> names, final double wallSeconds,
+                                       final double machineBusySeconds) {
+        final Map<String, Double> percent = new LinkedHashMap<>();
+        double ours = 0;
+        for (final String name : names) {
+            final ProcStat end = after.get(name);
+            if (end != null) {
+                final ProcStat start = before.get(name);
+                final double share = percentOf(end.cpuSeconds() - (start == null ? 0 : start.cpuSeconds()),
+                        wallSeconds);
+                percent.put(name, share);
+                ours += share;
+            }
+        }
+        final double machine = percentOf(machineBusySeconds, wallSeconds);
+        percent.put(MACHINE, machine);
+        percent.put(OTHERS, Math.max(0, Math.round((machine - ours) * 10) / 10.0));
+        return percent;
+    }
+
+    private static double percentOf(final double cpuSeconds, final double wallSeconds) {
+        return Math.round(cpuSeconds / wallSeconds * 1000) / 10.0;
     }
 
     /**

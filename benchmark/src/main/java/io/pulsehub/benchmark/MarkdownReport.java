@@ -99,6 +99,12 @@ final class MarkdownReport {
                     .append(" → ").append(number(connections.brokerRssHeldMb())).append(" |\n");
             out.append("| RSS per connection (KB) | ").append(number(connections.rssPerConnectionKb()))
                     .append(" |\n");
+            final Map<String, Double> connecting = connections.cpuPercentWhileConnecting();
+            if (connecting != null && connecting.containsKey(CpuShares.MACHINE)) {
+                out.append("\nCPU while connecting, % of one core: ").append(percentages(connecting))
+                        .append(".\nWhat limited the connects/s: ")
+                        .append(CpuShares.limit(connecting, run.machine().cpus())).append("\n");
+            }
             if (connections.error() != null) {
                 out.append("\nThe connection run did not complete: ").append(connections.error()).append("\n");
             }
@@ -149,6 +155,13 @@ final class MarkdownReport {
             }
             out.append("\n");
         }
+    }
+
+    /** "broker 37, loadgen-1 34, …" */
+    static String percentages(final Map<String, Double> percent) {
+        final List<String> parts = new ArrayList<>();
+        percent.forEach((name, value) -> parts.add(name + " " + number(value)));
+        return String.join(", ", parts);
     }
 
     static String number(final Double value) {

@@ -36,6 +36,27 @@ class ResultMathTest {
     }
 
     @Test
+    void cpuBetweenTwoSnapshotsCountsProcessesStartedInBetweenFromNothingAndStatesTheRestOfTheMachine() {
+        final Map<String, ProcStat> before = Map.of("broker", new ProcStat(100.0, 0, 0),
+                CpuShares.SELF, new ProcStat(7.0, 0, 0));
+        final Map<String, ProcStat> after = Map.of("broker", new ProcStat(118.5, 0, 0),
+                "loadgen-1", new ProcStat(30.0, 0, 0), "loadgen-2", new ProcStat(27.0, 0, 0),
+                CpuShares.SELF, new ProcStat(8.0, 0, 0));
+
+        final Map<String, Double> percent = CpuShares.between(before, after,
+                List.of("broker", "loadgen-1", "loadgen-2", "redis"), 50.0, 90.0);
+
+        // Over 50 s: the broker 18.5 s, the generators from their start 30 and 27 s; redis was not sampled.
+        assertThat(percent).containsExactly(Map.entry("broker", 37.0), Map.entry("loadgen-1", 60.0),
+                Map.entry("loadgen-2", 54.0), Map.entry(CpuShares.MACHINE, 180.0), Map.entry(CpuShares.OTHERS, 29.0));
+        assertThat(CpuShares.limit(percent, 2)).isEqualTo("the cores (180 of 200 % busy); the target 37 %, busiest "
+                + "broker 37 %; the load generators 114 %, more than the target, so a lighter generator would raise "
+                + "this figure.");
+        assertThat(MarkdownReport.percentages(percent)).isEqualTo(
+                "broker 37, loadgen-1 60, loadgen-2 54, machine total 180, other processes 29");
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         final List<Double> samples = new ArrayList<>();
         for (int value = 1; value <= 1000; value++) {
