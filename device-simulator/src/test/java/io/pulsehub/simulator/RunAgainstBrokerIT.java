@@ -106,6 +106,25 @@ class RunAgainstBrokerIT {
         assertThat(summary.get("durationSeconds").asDouble()).isGreaterThanOrEqualTo(0.35);
     }
 
+    /** Over WebSocket, Paho reads through the same read-ahead socket (MqttSockets) as over TCP. */
+    @ParameterizedTest(name = "MQTT {0} over WebSocket")
+    @CsvSource({"3", "5"})
+    void overWebSocketEveryReadingIsAcknowledgedToo(final String version) throws Exception {
+        final Path json = folder.resolve("summary-ws-" + version + ".json");
+
+        final Cli cli = Cli.run("run", "--credentials", credentials.toString(), "--count", "20", "--rate", "50",
+                "--mqtt-version", version, "--qos", "1", "--mqtt-url", broker.webSocketUrl(), "--json",
+                json.toString());
+
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(Simulator.EXIT_OK);
+        assertThat(cli.err()).as(cli.toString()).doesNotContain("lost its connection").doesNotContain("error");
+        final JsonNode summary = JSON.readTree(json.toFile());
+        assertThat(summary.get("sent").asLong()).isEqualTo(60);
+        assertThat(summary.get("acked").asLong()).isEqualTo(60);
+        assertThat(summary.get("failed").asLong()).isZero();
+        assertThat(summary.get("connectionLosses").asLong()).isZero();
+    }
+
     @Test
     void everyPublishedReadingReachesASubscriberAndDecodesPerTheContract() throws Exception {
         final Map<String, List<Long>> seqByDevice = new ConcurrentHashMap<>();

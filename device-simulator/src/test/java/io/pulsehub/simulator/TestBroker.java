@@ -29,11 +29,13 @@ final class TestBroker implements AutoCloseable {
             """;
 
     private final int port;
+    private final int webSocketPort;
     private final EmbeddedHiveMQ hivemq;
     private boolean running;
 
-    private TestBroker(final int port, final EmbeddedHiveMQ hivemq) {
+    private TestBroker(final int port, final int webSocketPort, final EmbeddedHiveMQ hivemq) {
         this.port = port;
+        this.webSocketPort = webSocketPort;
         this.hivemq = hivemq;
     }
 
@@ -43,6 +45,7 @@ final class TestBroker implements AutoCloseable {
 
     static TestBroker start(final Path folder, final EmbeddedExtension extension) {
         final int port = FreePorts.find();
+        final int webSocketPort = FreePorts.find();
         try {
             final Path conf = Files.createDirectories(folder.resolve("conf"));
             Files.writeString(conf.resolve("config.xml"), """
@@ -53,12 +56,18 @@ final class TestBroker implements AutoCloseable {
                                 <port>%d</port>
                                 <bind-address>127.0.0.1</bind-address>
                             </tcp-listener>
+                            <websocket-listener>
+                                <port>%d</port>
+                                <bind-address>127.0.0.1</bind-address>
+                                <path>/mqtt</path>
+                                <subprotocols><subprotocol>mqtt</subprotocol></subprotocols>
+                            </websocket-listener>
                         </listeners>
                         <anonymous-usage-statistics>
                             <enabled>false</enabled>
                         </anonymous-usage-statistics>
                     </hivemq>
-                    """.formatted(port));
+                    """.formatted(port, webSocketPort));
             Files.writeString(conf.resolve("logback.xml"), QUIET_LOGGING);
             final EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
@@ -67,16 +76,18 @@ final class TestBroker implements AutoCloseable {
             if (extension != null) {
                 builder.withEmbeddedExtension(extension);
             }
-            final TestBroker broker = new TestBroker(port, builder.build());
+            final TestBroker broker = new TestBroker(port, webSocketPort, builder.build());
             broker.hivemq.start().get(60, TimeUnit.SECONDS);
             broker.running = true;
             // HiveMQ reports a successful start even when it could not bind its listener.
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            for (final int listener : new int[]{port, webSocketPort}) {
+                try (Socket probe = new Socket()) {
+                    probe.connect(new InetSocketAddress("127.0.0.1", listener), 2000);
+                }
             }
             return broker;
         } catch (final IOException e) {
-            throw new UncheckedIOException("HiveMQ is not listening on 127.0.0.1:" + port, e);
+            throw new UncheckedIOException("HiveMQ is not listening on 127.0.0.1:" + port + " and " + webSocketPort, e);
         } catch (final Exception e) {
             throw new IllegalStateException("HiveMQ did not start: " + e, e);
         }
@@ -88,6 +99,10 @@ final class TestBroker implements AutoCloseable {
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    String webSocketUrl() {
+        return "ws://127.0.0.1:" + webSocketPort + "/mqtt";
     }
 
     void stop() {
