@@ -55,9 +55,9 @@ final class CpuShares {
     }
 
     /**
-     * @param cpuPercent a target's CPU during saturation, % of one core, by process (as {@link Benchmark} measures
-     *                   it: the target's processes, the load generators, {@link #SELF}, {@link #MACHINE} and
-     *                   {@link #OTHERS})
+     * @param cpuPercent CPU during a phase, % of one core, by process, as {@link #between} gives it: the target's
+     *                   processes (every one that is neither a load generator, {@link #SELF}, {@link #MACHINE} nor
+     *                   {@link #OTHERS}), the load generators, and the rest of the machine
      * @return one sentence for the report
      */
     static String limit(final Map<String, Double> cpuPercent, final int cpus) {
