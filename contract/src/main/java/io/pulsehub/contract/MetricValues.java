@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * A decoded reading's metrics: the names and values in payload order, in two arrays, seen as an unmodifiable map.
  * The bridge decodes every reading it stores and walks its metrics a few times; a LinkedHashMap per reading was
- * 6–11 % of the bridge's profile samples, this is under 2 % (docs/benchmarks.md, item 16). Lookups scan, which for the handful of metrics a
- * reading has is no slower than hashing; the hub itself only ever iterates.
+ * 6–11 % of the bridge's profile samples, this is under 2 % (docs/benchmarks.md, item 16). Lookups scan, which for
+ * the handful of metrics a reading has is no slower than hashing; the hub itself only ever iterates.
  */
 final class MetricValues extends AbstractMap<String, Double> {
 

@@ -46,7 +46,7 @@ record PublishPlan(long startNanos, double ratePerSecond, long limit) {
     /**
      * How often the fleet is asked to publish what is due. A tick publishes every reading that fell due since the
      * last one at the same instant, so the starts {@link #startOf spread over a period} survive only if ticks are
-     * short against it: one tick per half period, as before, sent half the fleet at once (50 of 100 devices every
+     * short against it: one tick per half period sent half the fleet at once (50 of 100 devices every
      * 12 ms at 40/s), a burst that no device fleet sends and every benchmark target had to absorb. Now every 2 ms
      * where the fleet is small enough to tick that often at about 5 µs a device; at least once per half period (down
      * to those 2 ms) and at least every 50 ms.
