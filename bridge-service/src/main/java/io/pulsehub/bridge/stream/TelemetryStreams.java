@@ -70,6 +70,14 @@ final class TelemetryStreams {
     record Lag(long pending, long undelivered, long oldestUnwrittenMillis) {
     }
 
+    /**
+     * Entries one read of new entries asks for over all streams together. Redis serves a command whole, at about 2 µs
+     * an entry read (the reply and the group's bookkeeping of pending entries), and every device's XADD waits behind
+     * it: a catching-up bridge reading 500 entries of each of 8 streams at once held Redis for 8 ms on a quiet machine
+     * and up to 60 ms on a busy one (docs/benchmarks.md, item 22). Redis serves the broker between smaller reads.
+     */
+    static final int MAX_ENTRIES_PER_READ = 512;
+
     /** Counting undelivered entries one by one is the fallback when Redis cannot tell the lag; it stops here. */
     static final int UNDELIVERED_COUNT_CAP = 10_000;
 
@@ -182,16 +190,30 @@ final class TelemetryStreams {
     }
 
     /**
-     * Entries never delivered to any consumer of the group; waits up to {@code blockMillis} for one, not at all when
-     * it is 0 (for Redis, BLOCK 0 would mean forever).
+     * Entries never delivered to any consumer of the group, up to {@code countPerStream} times the partitions; waits
+     * up to {@code blockMillis} for one, not at all when it is 0 (for Redis, BLOCK 0 would mean forever). A batch
+     * larger than {@link #MAX_ENTRIES_PER_READ} is read in several commands, one round trip each.
      */
     Read readNew(final int countPerStream, final int blockMillis) {
         final Map<byte[], StreamEntryID> from = new LinkedHashMap<>();
         for (final String key : keys) {
             from.put(key.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
-        final XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(countPerStream);
-        return read(blockMillis > 0 ? params.block(blockMillis) : params, countPerStream, from, blockMillis);
+        final int perRead = Math.max(1, Math.min(countPerStream, MAX_ENTRIES_PER_READ / keys.size()));
+        final XReadGroupParams first = XReadGroupParams.xReadGroupParams().count(perRead);
+        Read read = read(blockMillis > 0 ? first.block(blockMillis) : first, perRead, from, blockMillis);
+        if (!read.leftEntriesBehind()) {
+            return read;
+        }
+        final int batchLimit = countPerStream * keys.size();
+        final List<Delivery> deliveries = new ArrayList<>(read.deliveries());
+        while (read.leftEntriesBehind() && deliveries.size() + perRead * keys.size() <= batchLimit) {
+            read = read(XReadGroupParams.xReadGroupParams().count(perRead), perRead, from, 0);
+            deliveries.addAll(read.deliveries());
+        }
+        // Every read asked each stream again, so the last one tells how far the deliveries reach; readAt, taken
+        // before the first, is earlier than its own and so covers no more than it would (see IngestWatermark).
+        return new Read(deliveries, read.drainedSome(), read.lastOfFullStreamsMillis(), 0);
     }
 
     private Read read(final XReadGroupParams params, final int countPerStream,

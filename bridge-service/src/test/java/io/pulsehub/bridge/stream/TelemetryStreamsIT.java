@@ -5,11 +5,13 @@ import io.pulsehub.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.Slowlog;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
 import java.time.Duration;
@@ -181,6 +183,52 @@ class TelemetryStreamsIT {
             assertThat(oldestPending).isEqualTo(-1);
             assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(readAt);
             assertThat(streams.lag()).isEqualTo(new TelemetryStreams.Lag(0, 0, -1));
+        }
+    }
+
+    @Test
+    void aLargeReadIsSplitIntoCommandsOfBoundedSizeThatTogetherDeliverTheBatch() {
+        try (RedisClient own = RedisClient.create(redis.url() + "/3")) {
+            final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
+            streams.ensureGroups();
+            for (int i = 1; i <= 400; i++) {
+                own.xadd(FIRST, Map.of("d", "split-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+            }
+            for (int i = 1; i <= 10; i++) {
+                own.xadd(SECOND, Map.of("d", "split-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+            }
+            final TelemetryStreams.Read read;
+            own.configSet("slowlog-log-slower-than", "0");
+            try {
+                own.slowlogReset();
+                final long readAt = RedisClock.millis(own);
+                read = streams.readNew(500, 100);
+
+                assertThat(read.deliveries()).hasSize(410);
+                assertThat(read.leftEntriesBehind()).isFalse();
+                assertThat(IngestWatermark.candidate(readAt, read, -1)).isEqualTo(readAt);
+                // Two commands of at most 256 entries per stream (512 over the two), instead of one of 410.
+                @SuppressWarnings("unchecked")
+                final List<Object> log = (List<Object>) own.sendCommand(Protocol.Command.SLOWLOG, "GET", "100");
+                final List<List<String>> reads = Slowlog.from(log).stream().map(Slowlog::getArgs)
+                        .filter(args -> args.get(0).equalsIgnoreCase("XREADGROUP")).toList();
+                assertThat(reads).hasSize(2).allSatisfy(args ->
+                        assertThat(args.get(args.indexOf("COUNT") + 1)).isEqualTo(Integer.toString(
+                                TelemetryStreams.MAX_ENTRIES_PER_READ / LAYOUT.partitions())));
+            } finally {
+                own.configSet("slowlog-log-slower-than", "10000");
+            }
+            streams.settle(acks(read), List.of(), SetMarks.NONE);
+
+            // The batch stays within the count per stream times the streams: 100 × 2 of the 600 waiting.
+            for (int i = 401; i <= 700; i++) {
+                own.xadd(FIRST, Map.of("d", "split-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+                own.xadd(SECOND, Map.of("d", "split-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+            }
+            final TelemetryStreams.Read limited = streams.readNew(100, 0);
+            assertThat(limited.deliveries()).hasSize(200);
+            assertThat(limited.leftEntriesBehind()).isTrue();
+            assertThat(limited.lastOfFullStreamsMillis()).isEqualTo(500);
         }
     }
 
