@@ -233,6 +233,30 @@ class TelemetryStreamsIT {
     }
 
     @Test
+    void aSplitReadStoppedByTheBatchLimitBoundsTheWatermarkByTheStreamStillFull() {
+        try (RedisClient own = RedisClient.create(redis.url() + "/4")) {
+            final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
+            streams.ensureGroups();
+            for (int i = 1; i <= 1_000; i++) {
+                own.xadd(FIRST, Map.of("d", "limit-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+            }
+            for (int i = 1; i <= 5; i++) {
+                own.xadd(SECOND, Map.of("d", "limit-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
+            }
+
+            // 256 + 5, then 256 more; a third read could pass the limit of 500 × 2, so the batch ends there.
+            final long readAt = RedisClock.millis(own);
+            final TelemetryStreams.Read read = streams.readNew(500, 0);
+            assertThat(read.deliveries()).hasSize(517);
+            assertThat(read.leftEntriesBehind()).isTrue();
+            assertThat(read.lastOfFullStreamsMillis()).isEqualTo(512);
+            final long oldestPending = streams.settle(acks(read), List.of(), SetMarks.NONE);
+            assertThat(IngestWatermark.candidate(readAt, read, oldestPending)).isEqualTo(512)
+                    .isLessThanOrEqualTo(streams.lag().oldestUnwrittenMillis());
+        }
+    }
+
+    @Test
     void aBlockingReadThatTimesOutEmptyCoversItsWaitAndAnEntryDuringTheWaitEndsIt() throws Exception {
         try (RedisClient own = RedisClient.create(redis.url() + "/2")) {
             final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
