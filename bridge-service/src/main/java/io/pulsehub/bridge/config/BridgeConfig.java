@@ -20,8 +20,7 @@ import java.util.List;
  * @param latenessMillis  {@code HUB_AGGREGATE_LATENESS}: how long after its end a window waits for stragglers
  * @param consumerName    {@code HUB_BRIDGE_CONSUMER}: this instance's consumer in the group, stable across restarts
  * @param claimIdleMillis {@code HUB_BRIDGE_CLAIM_IDLE}: pending entries idle this long are taken over
- * @param batchSize       {@code HUB_BRIDGE_BATCH_SIZE}: entries per partition in one batch (at most this many times
- *                        the partitions)
+ * @param batchSize       {@code HUB_BRIDGE_BATCH_SIZE}: entries read per partition and round
  * @param maxDeliveries   {@code HUB_BRIDGE_MAX_DELIVERIES}: an entry delivered more often goes to the dead letters
  * @param lag             {@code HUB_HEALTH_LAG_DEGRADED} and {@code HUB_HEALTH_LAG_DOWN}
  * @param pipelineMetricsIntervalMillis {@code HUB_PIPELINE_METRICS_INTERVAL}: how often the pipeline metrics are

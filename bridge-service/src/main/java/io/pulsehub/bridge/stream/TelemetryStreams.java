@@ -190,9 +190,9 @@ final class TelemetryStreams {
     }
 
     /**
-     * Entries never delivered to any consumer of the group, up to {@code countPerStream} times the partitions; waits
-     * up to {@code blockMillis} for one, not at all when it is 0 (for Redis, BLOCK 0 would mean forever). A batch
-     * larger than {@link #MAX_ENTRIES_PER_READ} is read in several commands, one round trip each.
+     * Entries never delivered to any consumer of the group, up to {@code countPerStream} of each stream; waits up to
+     * {@code blockMillis} for one, not at all when it is 0 (for Redis, BLOCK 0 would mean forever). A batch larger
+     * than {@link #MAX_ENTRIES_PER_READ} is read in several commands, one round trip each.
      */
     Read readNew(final int countPerStream, final int blockMillis) {
         final Map<byte[], StreamEntryID> from = new LinkedHashMap<>();
@@ -202,14 +202,16 @@ final class TelemetryStreams {
         final int perRead = Math.max(1, Math.min(countPerStream, MAX_ENTRIES_PER_READ / keys.size()));
         final XReadGroupParams first = XReadGroupParams.xReadGroupParams().count(perRead);
         Read read = read(blockMillis > 0 ? first.block(blockMillis) : first, perRead, from, blockMillis);
-        if (!read.leftEntriesBehind()) {
+        int leftPerStream = countPerStream - perRead;
+        if (!read.leftEntriesBehind() || leftPerStream <= 0) {
             return read;
         }
-        final int batchLimit = countPerStream * keys.size();
         final List<Delivery> deliveries = new ArrayList<>(read.deliveries());
-        while (read.leftEntriesBehind() && deliveries.size() + perRead * keys.size() <= batchLimit) {
-            read = read(XReadGroupParams.xReadGroupParams().count(perRead), perRead, from, 0);
+        while (read.leftEntriesBehind() && leftPerStream > 0) {
+            final int count = Math.min(perRead, leftPerStream);
+            read = read(XReadGroupParams.xReadGroupParams().count(count), count, from, 0);
             deliveries.addAll(read.deliveries());
+            leftPerStream -= count;
         }
         // Every read asked each stream again, so the last one tells how far the deliveries reach; readAt, taken
         // before the first, is earlier than its own and so covers no more than it would (see IngestWatermark).
