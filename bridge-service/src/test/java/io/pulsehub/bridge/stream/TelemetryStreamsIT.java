@@ -191,12 +191,8 @@ class TelemetryStreamsIT {
         try (RedisClient own = RedisClient.create(redis.url() + "/3")) {
             final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
             streams.ensureGroups();
-            for (int i = 1; i <= 400; i++) {
-                own.xadd(FIRST, Map.of("d", "split-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-            }
-            for (int i = 1; i <= 10; i++) {
-                own.xadd(SECOND, Map.of("d", "split-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-            }
+            addEntries(own, FIRST, 1, 400);
+            addEntries(own, SECOND, 1, 10);
             final TelemetryStreams.Read read;
             own.configSet("slowlog-log-slower-than", "0");
             try {
@@ -223,10 +219,8 @@ class TelemetryStreamsIT {
             streams.settle(acks(read), List.of(), SetMarks.NONE);
 
             // The batch stays within the count per stream: 100 of each of the 300 waiting in either stream.
-            for (int i = 401; i <= 700; i++) {
-                own.xadd(FIRST, Map.of("d", "split-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-                own.xadd(SECOND, Map.of("d", "split-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-            }
+            addEntries(own, FIRST, 401, 700);
+            addEntries(own, SECOND, 401, 700);
             final TelemetryStreams.Read limited = streams.readNew(100, 0);
             assertThat(limited.deliveries()).hasSize(200);
             assertThat(limited.leftEntriesBehind()).isTrue();
@@ -239,12 +233,8 @@ class TelemetryStreamsIT {
         try (RedisClient own = RedisClient.create(redis.url() + "/4")) {
             final TelemetryStreams streams = new TelemetryStreams(own, LAYOUT, "c1");
             streams.ensureGroups();
-            for (int i = 1; i <= 1_000; i++) {
-                own.xadd(FIRST, Map.of("d", "limit-1"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-            }
-            for (int i = 1; i <= 5; i++) {
-                own.xadd(SECOND, Map.of("d", "limit-2"), XAddParams.xAddParams().id(new StreamEntryID(i, 0)));
-            }
+            addEntries(own, FIRST, 1, 1_000);
+            addEntries(own, SECOND, 1, 5);
 
             // 256 + 5, then the 244 left of the first stream's 500; it is full in both reads.
             final long readAt = RedisClock.millis(own);
@@ -282,6 +272,13 @@ class TelemetryStreamsIT {
             });
             assertThat(waiting.join().deliveries()).isNotEmpty();
             assertThat(waiting.join().waitedOutMillis()).isZero();
+        }
+    }
+
+    /** Entries with the ids {@code from}-0 to {@code to}-0, i.e. one per millisecond. */
+    private static void addEntries(final RedisClient client, final String stream, final int from, final int to) {
+        for (int millis = from; millis <= to; millis++) {
+            client.xadd(stream, Map.of("d", "many-1"), XAddParams.xAddParams().id(new StreamEntryID(millis, 0)));
         }
     }
 
