@@ -124,7 +124,8 @@ final class TelemetryStreams {
      *
      * <p>Once some of them were delivered {@link #ISOLATE_FROM_DELIVERIES} times, a whole batch has failed to be
      * acknowledged at least twice; they are then read one at a time, so that only the entry at fault keeps counting
-     * towards the dead letters, not the innocent ones that happened to share its batch.
+     * towards the dead letters, not the innocent ones that happened to share its batch. One command reads them, of at
+     * most {@link #MAX_ENTRIES_PER_READ} entries: what is left comes with the next call.
      */
     OwnPending readOwnPending(final int countPerStream) {
         final Map<String, Response<List<StreamPendingEntry>>> replies = new LinkedHashMap<>();
@@ -153,7 +154,7 @@ final class TelemetryStreams {
         for (final String key : isolating ? List.of(mostDelivered) : keys) {
             from.put(key.getBytes(StandardCharsets.UTF_8), PENDING_FROM_START);
         }
-        final int count = isolating ? 1 : countPerStream;
+        final int count = isolating ? 1 : perRead(countPerStream);
         final List<Delivery> deliveries =
                 read(XReadGroupParams.xReadGroupParams().count(count), count, from, 0).deliveries();
         return new OwnPending(deliveries.isEmpty() ? deliveries : withDeliveryCounts(deliveries), isolating);
@@ -199,7 +200,7 @@ final class TelemetryStreams {
         for (final String key : keys) {
             from.put(key.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
         }
-        final int perRead = Math.max(1, Math.min(countPerStream, MAX_ENTRIES_PER_READ / keys.size()));
+        final int perRead = perRead(countPerStream);
         final XReadGroupParams first = XReadGroupParams.xReadGroupParams().count(perRead);
         Read read = read(blockMillis > 0 ? first.block(blockMillis) : first, perRead, from, blockMillis);
         int leftPerStream = countPerStream - perRead;
@@ -216,6 +217,11 @@ final class TelemetryStreams {
         // Every read asked each stream again, so the last one tells how far the deliveries reach; readAt, taken
         // before the first, is earlier than its own and so covers no more than it would (see IngestWatermark).
         return new Read(deliveries, read.drainedSome(), read.lastOfFullStreamsMillis(), 0);
+    }
+
+    /** Entries of each stream one read asks for, so that it asks for at most {@link #MAX_ENTRIES_PER_READ} in all. */
+    private int perRead(final int countPerStream) {
+        return Math.max(1, Math.min(countPerStream, MAX_ENTRIES_PER_READ / keys.size()));
     }
 
     private Read read(final XReadGroupParams params, final int countPerStream,
