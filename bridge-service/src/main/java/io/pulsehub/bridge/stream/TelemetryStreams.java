@@ -71,10 +71,11 @@ final class TelemetryStreams {
     }
 
     /**
-     * Entries one read of new entries asks for over all streams together. Redis serves a command whole, at about 2 µs
-     * an entry read (the reply and the group's bookkeeping of pending entries), and every device's XADD waits behind
-     * it: a catching-up bridge reading 500 entries of each of 8 streams at once held Redis for 8 ms on a quiet machine
-     * and up to 61 ms on a busy one (docs/benchmarks.md, item 22). Redis serves the broker between smaller reads.
+     * Entries one XREADGROUP of the bridge asks for over all streams together. Redis serves a command whole, at about
+     * 2 µs an entry read (the reply and the group's bookkeeping of pending entries), and every device's XADD waits
+     * behind it: a catching-up bridge reading 500 entries of each of 8 streams at once held Redis for 8 ms on a quiet
+     * machine and up to 61 ms on a busy one (docs/benchmarks.md, item 22). Redis serves the broker between smaller
+     * reads.
      */
     static final int MAX_ENTRIES_PER_READ = 512;
 
